@@ -1,0 +1,52 @@
+"""Shared CLI plumbing: stderr console, error-to-exit-code mapping, logging.
+
+Results go to stdout; logs, progress and errors to stderr. Exit codes:
+0 success, 1 bad input / failed check, 2 usage error (Typer's own).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from stanceframe.data.errors import StanceframeError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def err(message: str) -> None:
+    """One line on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # transformers is chatty about unused weights and offline mode; keep stderr readable.
+    logging.getLogger("transformers").setLevel(logging.ERROR)
+
+
+def handle_errors(func: F) -> F:
+    """Turn a ``StanceframeError`` into its lines on stderr and a non-zero exit."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StanceframeError as exc:
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                err(f"error: {line}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,90 @@
+"""``stanceframe data ...``: validate, stats and split labelled files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from stanceframe.cli.common import err, handle_errors
+from stanceframe.data.corpus import CORPUS_PATH
+from stanceframe.data.io import CsvColumns, write_examples
+from stanceframe.data.schema import LabelSchema
+from stanceframe.data.split import assign_splits, parse_ratios
+from stanceframe.data.stats import corpus_stats, format_stats
+from stanceframe.data.validate import load_checked, validate_file
+
+app = typer.Typer(help="Validate, describe and split labelled data (JSONL or CSV).", no_args_is_help=True)
+
+FILE_ARG = typer.Argument(None, help="JSONL or CSV file. Default: the bundled corpus.")
+
+
+def _schema(stance_labels: str | None, frame_labels: str | None, any_labels: bool) -> LabelSchema | None:
+    if any_labels:
+        return None
+    base = LabelSchema()
+    stances = tuple(s.strip() for s in stance_labels.split(",")) if stance_labels else base.stance_labels
+    frames = tuple(f.strip() for f in frame_labels.split(",")) if frame_labels else base.frame_labels
+    return LabelSchema(stances, frames)
+
+
+def _columns(text_col: str, id_col: str, frames_sep: str) -> CsvColumns:
+    return CsvColumns(text=text_col, id=id_col, frames_sep=frames_sep)
+
+
+@app.command()
+@handle_errors
+def validate(
+    file: Path = FILE_ARG,
+    stance_labels: str = typer.Option(None, help="Comma-separated allowed stance labels (default favor,against,neutral)."),
+    frame_labels: str = typer.Option(None, help="Comma-separated allowed frame labels (default: the three frames)."),
+    any_labels: bool = typer.Option(False, "--any-labels", help="Accept whatever labels occur (own label sets)."),
+    text_col: str = typer.Option("text", help="CSV: text column."),
+    id_col: str = typer.Option("id", help="CSV: id column."),
+    frames_sep: str = typer.Option(";", help="CSV: separator inside the frames cell."),
+) -> None:
+    """Report EVERY problem as FILE:LINE: field: message; exit 1 if any."""
+    path = file or CORPUS_PATH
+    result = validate_file(path, _schema(stance_labels, frame_labels, any_labels), _columns(text_col, id_col, frames_sep))
+    for problem in result.problems:
+        print(problem)
+    err(result.summary())
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def stats(
+    file: Path = FILE_ARG,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    any_labels: bool = typer.Option(False, "--any-labels", help="Accept whatever labels occur."),
+) -> None:
+    """Counts per label, split, topic and genre; frame co-occurrence; sentence lengths."""
+    examples = load_checked(file or CORPUS_PATH, None if any_labels else LabelSchema())
+    result = corpus_stats(examples)
+    print(json.dumps(result, indent=2) if as_json else format_stats(result))
+
+
+@app.command()
+@handle_errors
+def split(
+    file: Path = typer.Argument(..., help="JSONL file to split."),
+    ratios: str = typer.Option("0.7,0.15,0.15", help="train,dev,test shares (of sentences)."),
+    seed: int = typer.Option(13, help="Seed for the document shuffle."),
+    holdout_topic: list[str] = typer.Option([], "--holdout-topic", help="Topic kept for test only (repeatable)."),
+    out: Path = typer.Option(None, "--out", "-o", help="Output file (default: rewrite FILE in place, atomically)."),
+    any_labels: bool = typer.Option(False, "--any-labels", help="Accept whatever labels occur."),
+) -> None:
+    """Assign train/dev/test by document (never by sentence), deterministically."""
+    try:
+        parsed = parse_ratios(ratios)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--ratios") from None
+    examples = load_checked(file, None if any_labels else LabelSchema())
+    rows = assign_splits(examples, parsed, seed=seed, holdout_topics=holdout_topic)
+    target = out or file
+    write_examples(target, rows)
+    counts = corpus_stats(rows)["splits"]
+    err(f"wrote {len(rows)} rows to {target}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -1,0 +1,7 @@
+"""Placeholder until its commands land."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass

@@ -1,0 +1,221 @@
+"""Gathering articles to score: text files, directories, stdin and corpora.
+
+``iter_articles`` turns the command line's inputs into a stream of
+``Article``s. A bad input does not stop the stream: it becomes an
+``InputFailure`` (one line naming the file) so the good inputs are still
+scored. Corpora (JSONL/CSV/TSV, one article per row) are read row by row, so
+memory stays bounded however large the corpus is.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from stanceframe.data.errors import DataError, Problem, StanceframeError
+from stanceframe.data.io import decode_bytes
+
+TEXT_SUFFIXES = (".txt", ".md")
+CORPUS_SUFFIXES = (".jsonl", ".csv", ".tsv")
+DEFAULT_MAX_BYTES = 5_000_000
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One text to score. ``source`` says where it came from (``FILE`` or ``FILE:LINE``)."""
+
+    id: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    """An input (or corpus row) that could not be read; ``str()`` is one line per problem."""
+
+    source: str
+    error: StanceframeError
+
+    def __str__(self) -> str:
+        return str(self.error)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    text_col: str = "text"
+    id_col: str = "id"
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def _size_problem(source: str, line: int, field: str, size: int, limit: int) -> Problem:
+    return Problem(
+        source, line, field, f"{size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit (--max-size)"
+    )
+
+
+def expand_inputs(inputs: Sequence[str]) -> list[tuple[str, str]]:
+    """``(path, id_hint)`` per input file: directories become their ``.txt``/``.md`` files.
+
+    Files inside a directory get ids relative to it (``sub/name``), so two
+    ``name.txt`` in different folders stay distinct. Hidden files are skipped.
+    """
+    out: list[tuple[str, str]] = []
+    for item in inputs:
+        path = Path(item)
+        if item != STDIN and path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in TEXT_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                # Kept as an entry so reading it reports "no text files" for this folder.
+                out.append((item, ""))
+            out.extend((str(p), p.relative_to(path).with_suffix("").as_posix()) for p in found)
+        else:
+            out.append((item, "stdin" if item == STDIN else path.stem))
+    return out
+
+
+def iter_articles(
+    inputs: Sequence[str], options: ReadOptions | None = None, stdin: BinaryIO | None = None
+) -> Iterator[Article | InputFailure]:
+    """Articles from every input in order, with failures in place of bad inputs."""
+    options = options or ReadOptions()
+    seen: dict[str, int] = {}
+    for item, id_hint in expand_inputs(inputs):
+        try:
+            for entry in _read_one(item, id_hint, options, stdin):
+                if isinstance(entry, Article):
+                    entry = _unique(entry, seen)
+                yield entry
+        except StanceframeError as exc:
+            yield InputFailure(item, exc)
+
+
+def _unique(article: Article, seen: dict[str, int]) -> Article:
+    # Ids key the output (CSV rows, HTML anchors): a repeated id gets "-2", "-3", ...
+    count = seen.get(article.id, 0) + 1
+    seen[article.id] = count
+    if count == 1:
+        return article
+    return Article(f"{article.id}-{count}", article.text, article.source)
+
+
+def _read_one(
+    item: str, id_hint: str, options: ReadOptions, stdin: BinaryIO | None
+) -> Iterator[Article | InputFailure]:
+    if item == STDIN:
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        raw = stream.read(options.max_bytes + 1)
+        if len(raw) > options.max_bytes:
+            raise DataError(_size_problem("<stdin>", 0, "file", len(raw), options.max_bytes))
+        yield Article("stdin", decode_bytes(raw, "<stdin>"), "<stdin>")
+        return
+    path = Path(item)
+    if not path.exists():
+        raise DataError(Problem(item, 0, "file", "no such file or directory"))
+    if path.is_dir():
+        raise DataError(
+            Problem(item, 0, "file", f"no {'/'.join(TEXT_SUFFIXES)} files in this directory")
+        )
+    if path.suffix.lower() in CORPUS_SUFFIXES:
+        yield from _read_corpus(path, options)
+        return
+    size = path.stat().st_size
+    if size > options.max_bytes:
+        raise DataError(_size_problem(item, 0, "file", size, options.max_bytes))
+    yield Article(id_hint or path.stem, decode_bytes(path.read_bytes(), item), item)
+
+
+def _check_start(path: Path) -> None:
+    """Empty and binary corpora fail as a whole, before any row is read."""
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    if not head.strip():
+        raise DataError(Problem(str(path), 0, "file", "file is empty"))
+    if b"\x00" in head:
+        raise DataError(
+            Problem(str(path), 0, "file", "binary file (NUL bytes), expected UTF-8 text")
+        )
+
+
+def _read_corpus(path: Path, options: ReadOptions) -> Iterator[Article | InputFailure]:
+    _check_start(path)
+    name = str(path)
+    rows = (
+        _csv_rows(path, options) if path.suffix.lower() in (".csv", ".tsv") else _jsonl_rows(path)
+    )
+    n_rows = 0
+    for lineno, row in rows:
+        n_rows += 1
+        if isinstance(row, Problem):
+            yield InputFailure(f"{name}:{lineno}", DataError(row))
+            continue
+        text = row.get(options.text_col)
+        if not isinstance(text, str) or not text.strip():
+            problem = Problem(name, lineno, options.text_col, "missing or empty text (--text-col)")
+            yield InputFailure(f"{name}:{lineno}", DataError(problem))
+            continue
+        size = len(text.encode("utf-8"))
+        if size > options.max_bytes:
+            problem = _size_problem(name, lineno, options.text_col, size, options.max_bytes)
+            yield InputFailure(f"{name}:{lineno}", DataError(problem))
+            continue
+        rid = row.get(options.id_col)
+        rid = str(rid).strip() if isinstance(rid, (str, int)) and str(rid).strip() else ""
+        yield Article(rid or f"{path.stem}-{lineno}", text, f"{name}:{lineno}")
+    if n_rows == 0:
+        raise DataError(Problem(name, 0, "file", "no rows in this corpus"))
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | Problem]]:
+    name = str(path)
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as err:
+                yield lineno, Problem(name, lineno, "encoding", f"not valid UTF-8 ({err.reason})")
+                continue
+            except json.JSONDecodeError as err:
+                yield lineno, Problem(name, lineno, "json", f"invalid JSON: {err.msg}")
+                continue
+            if not isinstance(obj, dict):
+                yield lineno, Problem(name, lineno, "json", "expected a JSON object")
+                continue
+            yield lineno, obj
+
+
+def _csv_rows(path: Path, options: ReadOptions) -> Iterator[tuple[int, dict | Problem]]:
+    name = str(path)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    # Texts may be long: lift csv's default 128 KB field cap up to the article limit.
+    csv.field_size_limit(max(csv.field_size_limit(), options.max_bytes + 1))
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        try:
+            reader = csv.DictReader(fh, delimiter=delimiter)
+            header = reader.fieldnames or []
+            if options.text_col not in header:
+                msg = f"no column {options.text_col!r} (--text-col); header: {header}"
+                raise DataError(Problem(name, 1, options.text_col, msg))
+            for record in reader:
+                yield reader.line_num, record
+        except UnicodeDecodeError as err:
+            raise DataError(
+                Problem(name, 0, "encoding", f"not valid UTF-8 ({err.reason})")
+            ) from None
+        except csv.Error as err:
+            raise DataError(Problem(name, reader.line_num, "csv", str(err))) from None

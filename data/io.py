@@ -1,0 +1,203 @@
+"""Reading and writing ``Example`` rows: JSONL and CSV, decoding checks, atomic writes.
+
+Every problem is a ``Problem`` naming file, line and field, so the CLI can
+print one clear line per problem instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from stanceframe.data.errors import DataError, Problem
+from stanceframe.data.schema import Example
+
+__all__ = ["CsvColumns", "DataError", "Problem", "read_examples", "write_examples", "atomic_write"]
+
+ROW_FIELDS = ("id", "doc_id", "text", "targets", "frames", "topic", "genre", "split")
+
+
+@dataclass(frozen=True)
+class CsvColumns:
+    """Which CSV columns hold what. A long-format CSV (one row per sentence x
+    target) is merged by id; ``targets`` may instead hold a JSON object."""
+
+    text: str = "text"
+    id: str = "id"
+    doc_id: str = "doc_id"
+    target: str = "target"
+    stance: str = "stance"
+    frames: str = "frames"
+    frames_sep: str = ";"
+
+
+def decode_bytes(raw: bytes, path: str | Path) -> str:
+    """UTF-8 (BOM allowed) or a ``DataError`` saying why not, with the line."""
+    if not raw.strip():
+        raise DataError(Problem(str(path), 0, "file", "file is empty"))
+    if b"\x00" in raw[:8192]:
+        raise DataError(Problem(str(path), 0, "file", "binary file (NUL bytes), expected UTF-8 text"))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        msg = f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})"
+        raise DataError(Problem(str(path), line, "encoding", msg)) from None
+
+
+def read_text(path: str | Path) -> str:
+    path = Path(path)
+    if not path.exists():
+        raise DataError(Problem(str(path), 0, "file", "no such file"))
+    if path.is_dir():
+        raise DataError(Problem(str(path), 0, "file", "is a directory, expected a file"))
+    return decode_bytes(path.read_bytes(), path)
+
+
+def raw_rows(path: str | Path, columns: CsvColumns | None = None) -> tuple[list, list[Problem]]:
+    """``[(line, dict)]`` from a JSONL or CSV file, plus per-line parse problems."""
+    text = read_text(path)
+    if str(path).lower().endswith((".csv", ".tsv")):
+        return _csv_rows(str(path), text, columns or CsvColumns())
+    rows, problems = [], []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            problems.append(Problem(str(path), lineno, "json", f"invalid JSON: {err.msg}"))
+            continue
+        if not isinstance(obj, dict):
+            problems.append(Problem(str(path), lineno, "json", "expected a JSON object"))
+            continue
+        rows.append((lineno, obj))
+    return rows, problems
+
+
+def _csv_rows(path: str, text: str, cols: CsvColumns) -> tuple[list, list[Problem]]:
+    delimiter = "\t" if path.lower().endswith(".tsv") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = reader.fieldnames or []
+    if cols.text not in header:
+        return [], [Problem(path, 1, cols.text, f"no text column (header: {header})")]
+    merged: dict[str, tuple[int, dict]] = {}
+    problems: list[Problem] = []
+    for record in reader:
+        lineno = reader.line_num
+        if None in record:  # more cells than header columns
+            problems.append(Problem(path, lineno, "row", "more cells than header columns"))
+            continue
+        rid = (record.get(cols.id) or "").strip() or f"{Path(path).stem}-{lineno}"
+        row: dict[str, Any] = {"id": rid, "text": record.get(cols.text) or ""}
+        if record.get(cols.doc_id):
+            row["doc_id"] = record[cols.doc_id]
+        if record.get("targets"):
+            try:
+                row["targets"] = json.loads(record["targets"])
+            except json.JSONDecodeError:
+                problems.append(Problem(path, lineno, "targets", "not a JSON object"))
+                continue
+        elif record.get(cols.target):
+            row["targets"] = {record[cols.target].strip(): (record.get(cols.stance) or "").strip()}
+        if cols.frames in record and record[cols.frames] is not None:
+            cell = record[cols.frames].strip()
+            row["frames"] = [f.strip() for f in cell.split(cols.frames_sep) if f.strip()]
+        for key in ("topic", "genre", "split"):
+            if record.get(key):
+                row[key] = record[key]
+        if rid in merged and merged[rid][1]["text"] == row["text"]:
+            merged[rid][1].setdefault("targets", {}).update(row.get("targets", {}))
+        elif rid in merged:
+            problems.append(Problem(path, lineno, "id", f"duplicate id {rid!r} with other text"))
+        else:
+            merged[rid] = (lineno, row)
+    return list(merged.values()), problems
+
+
+def row_to_example(path: str, lineno: int, row: dict) -> tuple[Example | None, list[Problem]]:
+    """Type-check one raw row. Label *values* are checked later, against a schema."""
+    problems: list[Problem] = []
+
+    def bad(field: str, msg: str) -> None:
+        problems.append(Problem(path, lineno, field, msg))
+
+    text = row.get("text")
+    if not isinstance(text, str) or not text.strip():
+        bad("text", "missing or empty text")
+    rid = row.get("id")
+    if not isinstance(rid, (str, int)) or str(rid).strip() == "":
+        bad("id", "missing or empty id")
+    targets = row.get("targets") or {}
+    if not isinstance(targets, dict):
+        bad("targets", "expected an object {target: stance}")
+    elif not all(isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in targets.items()):
+        bad("targets", "target names and stance labels must be non-empty strings")
+    frames = row.get("frames", [])
+    if frames is not None and (
+        not isinstance(frames, list) or not all(isinstance(f, str) for f in frames)
+    ):
+        bad("frames", "expected a list of frame labels")
+    elif frames and len(set(frames)) != len(frames):
+        bad("frames", f"repeated frame label in {frames}")
+    for key in ("doc_id", "topic", "genre", "split"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            bad(key, "expected a string")
+    structural = {"targets", "frames", "doc_id", "topic", "genre", "split"}
+    if any(p.field in structural for p in problems):
+        return None, problems
+    # Rows with only an empty text or id still go on to the cross-row and label
+    # checks, so `data validate` reports every problem of a row at once.
+    return Example(
+        id=str(rid) if isinstance(rid, (str, int)) else "",
+        text=text if isinstance(text, str) else "",
+        doc_id=row.get("doc_id") or "",
+        targets={k.strip(): v.strip() for k, v in targets.items()},
+        frames=None if frames is None else list(frames),
+        topic=row.get("topic"),
+        genre=row.get("genre"),
+        split=row.get("split"),
+    ), problems
+
+
+def read_examples(path: str | Path, columns: CsvColumns | None = None) -> list[Example]:
+    """All rows of a file as ``Example``s, or a ``DataError`` listing every bad row."""
+    rows, problems = raw_rows(path, columns)
+    examples = []
+    for lineno, row in rows:
+        ex, row_problems = row_to_example(str(path), lineno, row)
+        problems.extend(row_problems)
+        if ex is not None and not row_problems:
+            examples.append(ex)
+    if problems:
+        raise DataError(problems)
+    return examples
+
+
+def atomic_write(path: str | Path, write: Callable[[TextIO], None]) -> None:
+    """Write through a temporary file in the same folder, then rename.
+
+    A crash or an error half way leaves the previous file untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_examples(path: str | Path, examples: Iterable[Example]) -> None:
+    rows = [ex.to_json() for ex in examples]
+    atomic_write(path, lambda fh: fh.writelines(r + "\n" for r in rows))

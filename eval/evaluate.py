@@ -1,0 +1,255 @@
+"""``evaluate_model``: score a predictor and the baselines on one split, write the report.
+
+The model is asked, for every row, for the stance toward the row's gold
+targets; its outputs are scored exactly as returned by ``Predictor.predict``
+(and saved to ``predictions.jsonl``), so the report's numbers can be
+recomputed from what ``stanceframe predict`` prints on the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from stanceframe.data.io import atomic_write
+from stanceframe.data.schema import Example, LabelSchema
+from stanceframe.eval.baselines import fit_baselines
+from stanceframe.eval.calibration import frame_calibration, stance_calibration
+from stanceframe.eval.metrics import top_confusions
+from stanceframe.eval.scoring import HEADLINE, Aligned, Gold, align, confidence_intervals
+from stanceframe.eval.scoring import system_metrics as score
+
+SCHEMA_VERSION = 1
+LOWER_IS_BETTER = {"hamming_loss"}
+CI_LEVEL = 0.95
+CALIBRATION_BINS = 10
+
+
+class PredictorLike(Protocol):
+    schema: LabelSchema
+
+    def predict(
+        self, texts: Sequence[str], targets: Sequence[Sequence[str]] | None = None, **kwargs: Any
+    ) -> list[dict[str, Any]]: ...
+
+
+def _set(tree: dict, path: Sequence[str], value: Any) -> None:
+    for key in path[:-1]:
+        tree = tree.setdefault(key, {})
+    tree[path[-1]] = value
+
+
+def _verdict(metric: str, ci: list[float] | None) -> str:
+    """Whether the paired 95 % interval of model minus baseline excludes zero."""
+    if ci is None:
+        return "undetermined"
+    lo, hi = ci
+    if metric in LOWER_IS_BETTER:
+        lo, hi = -hi, -lo
+    return "better" if lo > 0 else "worse" if hi < 0 else "no clear difference"
+
+
+def data_summary(examples: Sequence[Example], info: dict[str, Any] | None) -> dict[str, Any]:
+    summary: dict[str, Any] = dict(info or {})
+    pairs = [lab for ex in examples for lab in ex.targets.values()]
+    annotated = [ex for ex in examples if ex.frames is not None]
+    summary.update(
+        n_sentences=len(examples),
+        n_pairs=len(pairs),
+        n_docs=len({ex.doc_id for ex in examples}),
+        n_frame_rows=len(annotated),
+        stance_counts=dict(sorted(Counter(pairs).items())),
+        frame_counts=dict(sorted(Counter(f for ex in annotated for f in ex.frames or []).items())),
+    )
+    return summary
+
+
+def _worst(gold: Gold, aligned: Aligned, k: int) -> dict[str, list[dict[str, Any]]]:
+    """The most confident mistakes of the model, with their sentences."""
+    stance = []
+    for u, (row, target) in enumerate(zip(gold.pair_row, gold.pair_target, strict=True)):
+        pred, truth, probs = aligned.stance_pred[u], gold.pair_gold[u], aligned.stance_probs[u]
+        if pred != truth:
+            ex = gold.examples[row]
+            stance.append(
+                {"id": ex.id, "doc_id": ex.doc_id, "text": ex.text, "target": target,
+                 "gold": truth, "predicted": pred, "prob": probs[pred],
+                 "gold_prob": probs.get(truth, 0.0)}
+            )  # fmt: skip
+    frames = []
+    for r, row in enumerate(gold.frame_row):
+        ex = gold.examples[row]
+        for j, lab in enumerate(gold.frame_labels):
+            truth, pred = bool(gold.frame_gold[r, j]), bool(aligned.frame_pred[r, j])
+            if truth != pred:
+                prob = float(aligned.frame_probs[r, j])
+                frames.append(
+                    {"id": ex.id, "doc_id": ex.doc_id, "text": ex.text, "label": lab,
+                     "gold": truth, "predicted": pred, "prob": round(prob, 6),
+                     "error": "false negative" if truth else "false positive",
+                     "wrongness": round(abs(float(truth) - prob), 6)}
+                )  # fmt: skip
+    stance.sort(key=lambda e: (-e["prob"], e["id"], e["target"]))
+    frames.sort(key=lambda e: (-e["wrongness"], e["id"], e["label"]))
+    return {"stance": stance[:k], "frames": frames[:k]}
+
+
+def compute_metrics(
+    predictor: PredictorLike,
+    examples: Sequence[Example],
+    *,
+    train_examples: Sequence[Example] | None = None,
+    baselines: bool = True,
+    seed: int = 0,
+    n_bootstrap: int = 1000,
+    data_info: dict[str, Any] | None = None,
+    batch_size: int = 32,
+    progress: bool = False,
+    worst_k: int = 10,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The metrics.json content (without plots) and the model's raw predictions."""
+    if baselines and train_examples is None:
+        raise ValueError("baselines are trained on train_examples: pass them or baselines=False")
+    examples = list(examples)
+    gold = Gold.build(examples, predictor.schema)
+    texts = [ex.text for ex in examples]
+    preds = predictor.predict(
+        texts, gold.request_targets(), batch_size=batch_size, progress=progress
+    )
+    systems: dict[tuple[str, ...], Aligned] = {("model",): align(gold, preds)}
+    if baselines:
+        for name, base in fit_baselines(train_examples or [], predictor.schema, seed).items():
+            systems[("baselines", name)] = align(gold, base.predict(texts, gold.request_targets()))
+    metrics: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    info = dict(getattr(predictor, "info", {}) or {})
+    info.update(
+        thresholds=dict(getattr(predictor, "thresholds", {}) or {}),
+        max_length=getattr(predictor, "max_length", None),
+    )
+    metrics["model_info"] = json.loads(json.dumps(info, default=str))
+    metrics["data"] = data_summary(examples, data_info)
+    if train_examples is not None:
+        metrics["data"]["train"] = data_summary(train_examples, None)
+    metrics["settings"] = {
+        "seed": seed,
+        "n_bootstrap": n_bootstrap,
+        "ci_level": CI_LEVEL,
+        "resampling_unit": "document",
+        "calibration_bins": CALIBRATION_BINS,
+    }
+    metrics["baselines"] = {}
+    for path, aligned in systems.items():
+        _set(metrics, path, score(gold, aligned))
+    intervals = confidence_intervals(gold, systems, n_bootstrap, seed) if n_bootstrap else {}
+    metrics["ci95"] = {}
+    for key, ci in intervals.items():
+        if key[0] != "diff":
+            _set(metrics["ci95"], key, ci)
+    metrics["comparison"] = {}
+    for path in systems:
+        if path == ("model",):
+            continue
+        for head, names in HEADLINE.items():
+            for metric in names:
+                ci = intervals.get(("diff", *path, head, metric))
+                a, b = metrics["model"][head][metric], metrics[path[0]][path[1]][head][metric]
+                entry = {
+                    "model": a,
+                    "baseline": b,
+                    "diff": None if a is None or b is None else round(a - b, 6),
+                    "ci95": ci,
+                    "verdict": _verdict(metric, ci),
+                }
+                _set(metrics["comparison"], (path[1], head, metric), entry)
+    model = systems[("model",)]
+    metrics["calibration"] = {
+        "stance": stance_calibration(model.stance_probs, gold.pair_gold, CALIBRATION_BINS),
+        "frames": frame_calibration(
+            model.frame_probs, gold.frame_gold, gold.frame_labels, CALIBRATION_BINS
+        ),
+    }
+    worst = _worst(gold, model, worst_k)
+    cells = top_confusions(metrics["model"]["stance"].get("confusion", []), gold.stance_labels)
+    metrics["worst_confusions"] = {"stance_cells": cells, **worst}
+    metrics["notes"] = notes(metrics)
+    return metrics, preds
+
+
+def notes(metrics: dict[str, Any]) -> list[str]:
+    """Plain sentences on where the model does not beat a baseline, and on data size."""
+    out = []
+    n_docs = metrics["data"]["n_docs"]
+    if n_docs < 20:
+        out.append(
+            f"Only {n_docs} documents were evaluated: intervals resample documents, "
+            "so they are wide and themselves uncertain."
+        )
+    for base, heads in metrics["comparison"].items():
+        for head, per_metric in heads.items():
+            for metric, c in per_metric.items():
+                if metric not in ("macro_f1", "f_avg") or c["diff"] is None:
+                    continue
+                name = f"{head} {metric}"
+                if c["diff"] <= 0:
+                    out.append(
+                        f"The model does NOT beat the {base} baseline on {name}: "
+                        f"{c['model']:.3f} vs {c['baseline']:.3f}."
+                    )
+                elif c["verdict"] != "better":
+                    out.append(
+                        f"The model is ahead of the {base} baseline on {name} "
+                        f"({c['model']:.3f} vs {c['baseline']:.3f}), but the 95 % interval "
+                        "of the difference includes zero."
+                    )
+    return out
+
+
+def write_predictions(path: Path, examples: Sequence[Example], preds: Sequence[dict]) -> None:
+    def write(fh: Any) -> None:
+        for ex, pred in zip(examples, preds, strict=True):
+            row = {"id": ex.id, "doc_id": ex.doc_id, "text": ex.text}
+            row.update(gold={"targets": ex.targets, "frames": ex.frames}, prediction=pred)
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    atomic_write(path, write)
+
+
+def evaluate_model(
+    predictor: PredictorLike,
+    examples: Sequence[Example],
+    out_dir: str | Path,
+    *,
+    seed: int = 0,
+    n_bootstrap: int = 1000,
+    baselines: bool = True,
+    train_examples: Sequence[Example] | None = None,
+    data_info: dict[str, Any] | None = None,
+    batch_size: int = 32,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Score ``predictor`` (and the baselines, trained on ``train_examples``) on
+    ``examples``; write report.md, metrics.json, predictions.jsonl and plots/*.png
+    into ``out_dir``; return the metrics.json content."""
+    from stanceframe.eval.plots import make_plots
+    from stanceframe.eval.report import write_report
+
+    metrics, preds = compute_metrics(
+        predictor,
+        examples,
+        train_examples=train_examples,
+        baselines=baselines,
+        seed=seed,
+        n_bootstrap=n_bootstrap,
+        data_info=data_info,
+        batch_size=batch_size,
+        progress=progress,
+    )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    metrics["plots"] = make_plots(metrics, out)
+    write_predictions(out / "predictions.jsonl", examples, preds)
+    write_report(metrics, out)
+    return metrics

@@ -1,0 +1,157 @@
+"""PNG plots for the report: confusion matrices, reliability diagrams, per-label F1.
+
+matplotlib with the Agg backend (no display needed, CI-safe). Each figure is
+written to a temporary file and renamed, like every other output.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+PLOT_DIR = "plots"
+
+
+def _save(fig: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=120, bbox_inches="tight")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        plt.close(fig)
+
+
+def plot_confusion(matrix: list[list[int]], labels: list[str], title: str, path: Path) -> None:
+    cm = np.asarray(matrix, dtype=float)
+    fig, ax = plt.subplots(figsize=(1.2 * len(labels) + 2, 1.1 * len(labels) + 1.5))
+    ax.imshow(cm, cmap="Blues")
+    for i in range(cm.shape[0]):
+        for j in range(cm.shape[1]):
+            dark = cm[i, j] > cm.max() / 2
+            ax.text(
+                j, i, int(cm[i, j]), ha="center", va="center", color="white" if dark else "black"
+            )
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("gold")
+    ax.set_title(title)
+    _save(fig, path)
+
+
+def plot_frame_confusions(confusions: dict[str, list[list[int]]], path: Path) -> None:
+    """One 2x2 matrix ([[tn, fp], [fn, tp]]) per frame label, side by side."""
+    n = max(len(confusions), 1)
+    fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 2.8), squeeze=False)
+    for ax, (label, cm) in zip(axes[0], confusions.items(), strict=False):
+        arr = np.asarray(cm, dtype=float)
+        ax.imshow(arr, cmap="Blues")
+        for i in range(2):
+            for j in range(2):
+                dark = arr[i, j] > arr.max() / 2
+                ax.text(
+                    j,
+                    i,
+                    int(arr[i, j]),
+                    ha="center",
+                    va="center",
+                    color="white" if dark else "black",
+                )
+        ax.set_xticks([0, 1], ["absent", "present"])
+        ax.set_yticks([0, 1], ["absent", "present"])
+        ax.set_xlabel("predicted")
+        ax.set_title(label, fontsize=9)
+    axes[0][0].set_ylabel("gold")
+    _save(fig, path)
+
+
+def plot_reliability(bins: list[dict[str, Any]], ece: float | None, title: str, path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    full = [b for b in bins if b["count"]]
+    width = bins[0]["hi"] - bins[0]["lo"] if bins else 0.1
+    ax.bar([b["lo"] for b in full], [b["accuracy"] for b in full], width=width, align="edge",
+           edgecolor="black", alpha=0.7, label="observed")  # fmt: skip
+    ax.plot([0, 1], [0, 1], "k--", linewidth=1, label="perfect calibration")
+    ax.plot([b["confidence"] for b in full], [b["accuracy"] for b in full], "o", color="tab:red",
+            label="bin mean confidence")  # fmt: skip
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("predicted probability")
+    ax.set_ylabel("observed frequency")
+    ax.set_title(f"{title} (ECE {ece:.3f})" if ece is not None else title)
+    ax.legend(loc="upper left", fontsize=8)
+    _save(fig, path)
+
+
+def plot_per_label_f1(metrics: dict[str, Any], path: Path) -> None:
+    """Per-class stance F1 and per-label frame F1, every system, 95 % CI bars."""
+    from stanceframe.eval.report import systems
+
+    systs = systems(metrics)
+    panels = [
+        ("stance", "per_class", "stance F1 per class"),
+        ("frames", "per_label", "frame F1 per label"),
+    ]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, (head, key, title) in zip(axes, panels, strict=True):
+        labels = list(metrics["model"][head].get(key, {}))
+        width = 0.8 / max(len(systs), 1)
+        for k, (name, scores, ci) in enumerate(systs):
+            vals = [scores[head].get(key, {}).get(lab, {}).get("f1") or 0.0 for lab in labels]
+            cis = [ci.get(head, {}).get(key, {}).get(lab, {}).get("f1") for lab in labels]
+            lo = [v - c[0] if c else 0.0 for v, c in zip(vals, cis, strict=True)]
+            hi = [c[1] - v if c else 0.0 for v, c in zip(vals, cis, strict=True)]
+            xs = np.arange(len(labels)) + (k - (len(systs) - 1) / 2) * width
+            ax.bar(xs, vals, width=width, label=name, yerr=[np.maximum(lo, 0), np.maximum(hi, 0)],
+                   capsize=3)  # fmt: skip
+        ax.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
+        ax.set_ylim(0, 1.05)
+        ax.set_title(title)
+    axes[0].set_ylabel("F1 (95 % bootstrap CI)")
+    axes[1].legend(fontsize=8)
+    _save(fig, path)
+
+
+def make_plots(metrics: dict[str, Any], out_dir: str | Path) -> dict[str, str]:
+    """Write every plot under ``out_dir/plots``; return name -> path relative to out_dir."""
+    out = Path(out_dir)
+    made: dict[str, str] = {}
+
+    def target(name: str) -> Path:
+        made[name] = f"{PLOT_DIR}/{name}.png"
+        return out / PLOT_DIR / f"{name}.png"
+
+    for name, scores, _ in [s for s in _systems(metrics) if s[0] != "majority"]:
+        stance = scores["stance"]
+        if stance.get("confusion"):
+            plot_confusion(stance["confusion"], stance["labels"], f"stance: {name}",
+                           target(f"confusion_stance_{name}"))  # fmt: skip
+    frames = metrics["model"]["frames"]
+    if frames.get("confusion"):
+        plot_frame_confusions(frames["confusion"], target("confusion_frames_model"))
+    for head in ("stance", "frames"):
+        cal = metrics["calibration"][head]
+        if cal["n"]:
+            plot_reliability(cal["bins"], cal["ece"], f"{head} reliability",
+                             target(f"reliability_{head}"))  # fmt: skip
+    plot_per_label_f1(metrics, target("per_label_f1"))
+    return made
+
+
+def _systems(metrics: dict[str, Any]) -> list[tuple[str, dict, dict]]:
+    from stanceframe.eval.report import systems
+
+    return systems(metrics)

@@ -1,0 +1,140 @@
+"""Saving and loading model directories (safetensors, JSON, tokenizer files; no pickles).
+
+A model directory holds:
+  model.safetensors       encoder + both heads
+  config.json             the encoder's config (the encoder is rebuilt from it, offline)
+  tokenizer files         whatever the tokenizer saves
+  stanceframe.json        format version, label schema, thresholds, max_length, info
+  training_config.json    the resolved training config (when trained here)
+  metrics.json            dev metrics the checkpoint was selected on
+  README.md               the model card
+Writing goes to a temporary sibling directory renamed into place, so an
+interrupted save never leaves a half-written model behind.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from stanceframe.data.schema import LabelSchema
+from stanceframe.model.card import model_card
+from stanceframe.model.errors import ModelError
+from stanceframe.model.network import StanceFrameNet
+from stanceframe.model.predictor import Predictor
+
+FORMAT = "stanceframe-model"
+FORMAT_VERSION = 1
+REQUIRED = ("model.safetensors", "config.json", "stanceframe.json")
+
+
+def save_model(
+    predictor: Predictor,
+    out_dir: str | Path,
+    train_config: dict[str, Any] | None = None,
+    metrics: dict[str, Any] | None = None,
+) -> Path:
+    from safetensors.torch import save_model as save_weights
+
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        save_weights(predictor.network, str(tmp / "model.safetensors"))
+        predictor.network.encoder.config.save_pretrained(tmp)
+        predictor.tokenizer.save_pretrained(tmp)
+        meta = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "labels": predictor.schema.to_dict(),
+            "thresholds": predictor.thresholds,
+            "max_length": predictor.max_length,
+            "dropout": predictor.network.dropout.p,
+            "info": predictor.info,
+        }
+        _write_json(tmp / "stanceframe.json", meta)
+        if train_config is not None:
+            _write_json(tmp / "training_config.json", train_config)
+        if metrics is not None:
+            _write_json(tmp / "metrics.json", metrics)
+        (tmp / "README.md").write_text(
+            model_card(meta, train_config, metrics), encoding="utf-8"
+        )
+        if out.exists():
+            # Swap: the old model stays intact until the new one is complete.
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_meta(model_dir: str | Path) -> dict[str, Any]:
+    """The ``stanceframe.json`` of a complete model directory, or ``ModelError``."""
+    path = Path(model_dir)
+    if not path.is_dir():
+        raise ModelError(f"{path}: no such model directory (train one with `stanceframe train`)")
+    missing = [name for name in REQUIRED if not (path / name).is_file()]
+    if missing:
+        raise ModelError(f"{path}: incomplete model directory, missing {', '.join(missing)}")
+    try:
+        meta = json.loads((path / "stanceframe.json").read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path / 'stanceframe.json'}:0: json: unreadable ({exc})") from None
+    if meta.get("format") != FORMAT or meta.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"{path}: not a stanceframe model of format version {FORMAT_VERSION} "
+            f"(found {meta.get('format')!r} v{meta.get('format_version')!r})"
+        )
+    return meta
+
+
+def load_model(
+    model_dir: str | Path, expect_schema: LabelSchema | None = None, bf16: bool = False
+) -> Predictor:
+    """Load a model directory for inference, offline. Checks completeness and labels."""
+    from safetensors.torch import load_model as load_weights
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    path = Path(model_dir)
+    meta = read_meta(path)
+    try:
+        schema = LabelSchema.from_dict(meta["labels"])
+        thresholds = meta["thresholds"]
+        if set(thresholds) != set(schema.frame_labels):
+            raise ModelError(
+                f"{path}: thresholds {sorted(thresholds)} do not match frame labels "
+                f"{list(schema.frame_labels)}"
+            )
+        if expect_schema is not None and expect_schema != schema:
+            raise ModelError(
+                f"{path}: model labels {schema.to_dict()} do not match the expected "
+                f"labels {expect_schema.to_dict()}"
+            )
+        config = AutoConfig.from_pretrained(path)
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        encoder = AutoModel.from_config(config)
+        network = StanceFrameNet(
+            encoder, len(schema.stance_labels), len(schema.frame_labels), meta.get("dropout", 0.1)
+        )
+        load_weights(network, str(path / "model.safetensors"))
+    except ModelError:
+        raise
+    except (KeyError, ValueError, OSError, RuntimeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelError(f"{path}: cannot load model: {first}") from None
+    info = {**meta.get("info", {}), "path": str(path)}
+    return Predictor(network, tokenizer, schema, thresholds, meta["max_length"], info, bf16=bf16)
