@@ -24,59 +24,75 @@ NAMES = ("semeval2016", "newsmtsc", "polnear")
 def benchmark(
     name: str = typer.Argument(..., help="semeval2016, newsmtsc, polnear, or all."),
     data_dir: Path = typer.Option(
-        None, "--data-dir", "-d", help="Folder holding the datasets (default: ../shared/external if it exists)."
+        None,
+        "--data-dir",
+        "-d",
+        help="Folder holding the datasets (default: ../shared/external if it exists).",
     ),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for NAME.json and NAME.md."),
     max_train: int = typer.Option(
-        None, "--max-train", min=0, help="Training rows kept (seeded sample; 0 = all). Default per benchmark."
+        None,
+        "--max-train",
+        min=0,
+        help="Training rows kept (seeded sample; 0 = all). Default per benchmark.",
     ),
-    epochs: int = typer.Option(None, "--epochs", min=1, help="Training epochs. Default per benchmark."),
+    epochs: int = typer.Option(
+        None, "--epochs", min=1, help="Training epochs. Default per benchmark."
+    ),
     max_length: int = typer.Option(
-        None, "--max-length", min=16, help="Tokens per (sentence, target) input. Default per benchmark."
+        None,
+        "--max-length",
+        min=16,
+        help="Tokens per (sentence, target) input. Default per benchmark.",
     ),
     seed: int = typer.Option(13, help="Seed for sampling, the dev carve and training."),
-    base_model: str = typer.Option("", help="Base encoder to fine-tune (default: bundled MiniLM-L6)."),
-    model: Path = typer.Option(None, "--model", "-m", help="polnear: model directory (default: the default model)."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bars on stderr."),
+    base_model: str = typer.Option(
+        "", help="Base encoder to fine-tune (default: bundled MiniLM-L6)."
+    ),
+    model: Path = typer.Option(
+        None, "--model", "-m", help="polnear: model directory (default: the default model)."
+    ),
+    notes: Path = typer.Option(
+        None, "--notes", help="Markdown file added to the report as its Notes section."
+    ),
+    progress: bool = typer.Option(
+        True, "--progress/--no-progress", help="Progress bars on stderr."
+    ),
 ) -> None:
     """Train (where the benchmark has training data), evaluate, and write a report
     beside the published figures.
 
     Defaults keep each benchmark within about 30 minutes on 2 CPU cores:
     semeval2016 --epochs 3 --max-length 64 --max-train 0 (all);
-    newsmtsc --epochs 2 --max-length 96 --max-train 4000; polnear trains nothing.
+    newsmtsc --epochs 2 --max-length 96 --max-train 3000; polnear trains nothing.
     """
-    from stanceframe.training.benchmarks import (
-        BenchmarkDataMissing,
-        data_missing_message,
-        run_benchmark,
-    )
+    from stanceframe.data.importers import locate
+    from stanceframe.training.benchmarks import data_missing_message, run_benchmark
 
     if name not in (*NAMES, "all"):
-        raise typer.BadParameter(f"{name!r} is not one of {', '.join(NAMES)}, all", param_hint="NAME")
+        raise typer.BadParameter(
+            f"{name!r} is not one of {', '.join(NAMES)}, all", param_hint="NAME"
+        )
     if data_dir is None and DEFAULT_DATA_DIR.is_dir():
         data_dir = DEFAULT_DATA_DIR
     for bench in NAMES if name == "all" else (name,):
-        if data_dir is None:
-            err(data_missing_message(bench, None))
+        if data_dir is None or locate(bench, data_dir) is None:
+            err(data_missing_message(bench, data_dir))
             continue
         err(f"benchmark {bench}: data under {data_dir}, reports to {out}")
-        try:
-            report = run_benchmark(
-                bench,
-                data_dir,
-                out,
-                max_train=max_train,
-                epochs=epochs,
-                max_length=max_length,
-                base_model=base_model,
-                seed=seed,
-                model_dir=model if bench == "polnear" else None,
-                progress=progress,
-            )
-        except BenchmarkDataMissing as exc:
-            err(str(exc))
-            continue
+        report = run_benchmark(
+            bench,
+            data_dir,
+            out,
+            max_train=max_train,
+            epochs=epochs,
+            max_length=max_length,
+            base_model=base_model,
+            seed=seed,
+            model_dir=model if bench == "polnear" else None,
+            notes_file=notes,
+            progress=progress,
+        )
         print(json.dumps(_summary(bench, report, out), ensure_ascii=False))
 
 

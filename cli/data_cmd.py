@@ -15,17 +15,25 @@ from stanceframe.data.split import assign_splits, parse_ratios
 from stanceframe.data.stats import corpus_stats, format_stats
 from stanceframe.data.validate import load_checked, validate_file
 
-app = typer.Typer(help="Validate, describe and split labelled data (JSONL or CSV).", no_args_is_help=True)
+app = typer.Typer(
+    help="Validate, describe and split labelled data (JSONL or CSV).", no_args_is_help=True
+)
 
 FILE_ARG = typer.Argument(None, help="JSONL or CSV file. Default: the bundled corpus.")
 
 
-def _schema(stance_labels: str | None, frame_labels: str | None, any_labels: bool) -> LabelSchema | None:
+def _schema(
+    stance_labels: str | None, frame_labels: str | None, any_labels: bool
+) -> LabelSchema | None:
     if any_labels:
         return None
     base = LabelSchema()
-    stances = tuple(s.strip() for s in stance_labels.split(",")) if stance_labels else base.stance_labels
-    frames = tuple(f.strip() for f in frame_labels.split(",")) if frame_labels else base.frame_labels
+    stances = (
+        tuple(s.strip() for s in stance_labels.split(",")) if stance_labels else base.stance_labels
+    )
+    frames = (
+        tuple(f.strip() for f in frame_labels.split(",")) if frame_labels else base.frame_labels
+    )
     return LabelSchema(stances, frames)
 
 
@@ -37,16 +45,26 @@ def _columns(text_col: str, id_col: str, frames_sep: str) -> CsvColumns:
 @handle_errors
 def validate(
     file: Path = FILE_ARG,
-    stance_labels: str = typer.Option(None, help="Comma-separated allowed stance labels (default favor,against,neutral)."),
-    frame_labels: str = typer.Option(None, help="Comma-separated allowed frame labels (default: the three frames)."),
-    any_labels: bool = typer.Option(False, "--any-labels", help="Accept whatever labels occur (own label sets)."),
+    stance_labels: str = typer.Option(
+        None, help="Comma-separated allowed stance labels (default favor,against,neutral)."
+    ),
+    frame_labels: str = typer.Option(
+        None, help="Comma-separated allowed frame labels (default: the three frames)."
+    ),
+    any_labels: bool = typer.Option(
+        False, "--any-labels", help="Accept whatever labels occur (own label sets)."
+    ),
     text_col: str = typer.Option("text", help="CSV: text column."),
     id_col: str = typer.Option("id", help="CSV: id column."),
     frames_sep: str = typer.Option(";", help="CSV: separator inside the frames cell."),
 ) -> None:
     """Report EVERY problem as FILE:LINE: field: message; exit 1 if any."""
     path = file or CORPUS_PATH
-    result = validate_file(path, _schema(stance_labels, frame_labels, any_labels), _columns(text_col, id_col, frames_sep))
+    result = validate_file(
+        path,
+        _schema(stance_labels, frame_labels, any_labels),
+        _columns(text_col, id_col, frames_sep),
+    )
     for problem in result.problems:
         print(problem)
     err(result.summary())
@@ -73,8 +91,12 @@ def split(
     file: Path = typer.Argument(..., help="JSONL file to split."),
     ratios: str = typer.Option("0.7,0.15,0.15", help="train,dev,test shares (of sentences)."),
     seed: int = typer.Option(13, help="Seed for the document shuffle."),
-    holdout_topic: list[str] = typer.Option([], "--holdout-topic", help="Topic kept for test only (repeatable)."),
-    out: Path = typer.Option(None, "--out", "-o", help="Output file (default: rewrite FILE in place, atomically)."),
+    holdout_topic: list[str] = typer.Option(
+        [], "--holdout-topic", help="Topic kept for test only (repeatable)."
+    ),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Output file (default: rewrite FILE in place, atomically)."
+    ),
     any_labels: bool = typer.Option(False, "--any-labels", help="Accept whatever labels occur."),
 ) -> None:
     """Assign train/dev/test by document (never by sentence), deterministically."""
@@ -87,4 +109,30 @@ def split(
     target = out or file
     write_examples(target, rows)
     counts = corpus_stats(rows)["splits"]
-    err(f"wrote {len(rows)} rows to {target}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    err(
+        f"wrote {len(rows)} rows to {target}: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
+
+
+@app.command()
+@handle_errors
+def agreement(
+    first: Path = typer.Argument(
+        None, help="First pass (default: data/corpus/agreement/first_pass.jsonl)."
+    ),
+    second: Path = typer.Argument(
+        None, help="Second pass (default: data/corpus/agreement/second_pass.jsonl)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Cohen's kappa per frame and for stance between two labelling passes."""
+    from stanceframe.data.agreement import (
+        FIRST_PASS,
+        SECOND_PASS,
+        agreement_files,
+        format_agreement,
+    )
+
+    result = agreement_files(first or FIRST_PASS, second or SECOND_PASS)
+    print(json.dumps(result, indent=2) if as_json else format_agreement(result))

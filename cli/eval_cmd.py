@@ -1,7 +1,182 @@
-"""Placeholder until its commands land."""
+"""``stanceframe evaluate``, ``cv`` and ``gate``: reports, cross-validation, the quality gate.
+
+Thin layer over ``stanceframe.eval`` and ``stanceframe.training.cv``: results
+(summary tables, gate checks) on stdout, progress and notes on stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
+from stanceframe.cli.common import err, handle_errors
+from stanceframe.data.errors import DataError, Problem
+from stanceframe.data.schema import Example, LabelSchema
+from stanceframe.data.split import by_split
+from stanceframe.eval.gate import FLOOR_PATH, check_floors, failures, load_floors, load_metrics
+
+BUNDLED = "data/corpus/corpus.jsonl"  # shown in reports: a stable, relative name
+
+
+def _load(data: Path | None) -> tuple[list[Example], str, LabelSchema | None]:
+    """Rows, a printable source name, and the schema (None: whatever occurs)."""
+    from stanceframe.data.corpus import load_corpus
+    from stanceframe.data.validate import load_checked
+
+    if data is None:
+        return load_corpus(), BUNDLED, LabelSchema()
+    # Own data may bring own labels; validation still checks structure.
+    return load_checked(data, None), str(data), None
+
+
+def _eval_rows(
+    examples: list[Example], split: str, source: str
+) -> tuple[list[Example], list[Example] | None]:
+    """The rows to evaluate and the rows to train baselines on (None: no baselines)."""
+    if split == "all":
+        err("note: --split all: baselines are skipped (they would score their own training rows)")
+        return examples, None
+    if not any(ex.split for ex in examples):
+        err(
+            f"note: {source} has no split field: evaluating all rows; baselines need a "
+            "train split and are skipped (stanceframe data split adds one)"
+        )
+        return examples, None
+    rows = by_split(examples, split)
+    if not rows:
+        present = sorted({ex.split for ex in examples if ex.split})
+        raise DataError(Problem(source, 0, "split", f"no rows with split {split!r} ({present})"))
+    train = by_split(examples, "train")
+    if not train or split == "train":
+        err("note: no separate train split: baselines are skipped")
+        return rows, None
+    return rows, train
+
+
+def _gate(metrics: dict, floor: Path) -> None:
+    checks = check_floors(metrics, load_floors(floor))
+    for check in checks:
+        print(check)
+    bad = failures(checks)
+    if bad:
+        err(f"gate FAILED ({floor}): {len(bad)} metric(s) below floor:")
+        for check in bad:
+            err(f"  {check}")
+        raise typer.Exit(1)
+    err(f"gate passed ({floor}): {len(checks)} metric(s) at or above floor")
+
+
+def evaluate(
+    model: Path = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help="Model directory. Default: the default model (built on first use).",
+    ),
+    data: Path = typer.Option(
+        None, "--data", "-d", help="Labelled JSONL/CSV. Default: the bundled corpus."
+    ),
+    split: str = typer.Option("test", help="Split to evaluate (train/dev/test), or 'all' rows."),
+    out: Path = typer.Option(
+        Path("eval-report"), "--out", "-o", help="Output folder for report.md, metrics.json, plots."
+    ),
+    bootstrap: int = typer.Option(
+        1000, "--bootstrap", min=0, help="Bootstrap resamples (documents) for 95 % CIs; 0 = none."
+    ),
+    seed: int = typer.Option(0, help="Seed for the bootstrap and the baselines."),
+    floor: Path = typer.Option(
+        None, "--floor", help="Floor TOML: exit 1 if a metric falls below it."
+    ),
+    baselines: bool = typer.Option(
+        True, "--baselines/--no-baselines", help="Train and report the baselines."
+    ),
+    batch_size: int = typer.Option(32, min=1, help="Inference batch size."),
+    progress: bool = typer.Option(
+        True, "--progress/--no-progress", help="Progress bars on stderr."
+    ),
+) -> None:
+    """Score a model and the baselines on one split; write report.md, metrics.json and plots."""
+    from stanceframe.cli.model_cmd import resolve_model
+    from stanceframe.eval.evaluate import evaluate_model
+    from stanceframe.eval.report import format_summary
+
+    examples, source, _ = _load(data)
+    rows, train = _eval_rows(examples, split, source)
+    predictor = resolve_model(model, progress)  # the same loader as `stanceframe predict`
+    metrics = evaluate_model(
+        predictor,
+        rows,
+        out,
+        seed=seed,
+        n_bootstrap=bootstrap,
+        baselines=baselines and train is not None,
+        train_examples=train,
+        data_info={"path": source, "split": split},
+        batch_size=batch_size,
+        progress=progress,
+    )
+    print(format_summary(metrics))
+    print(f"report: {out / 'report.md'}")
+    if floor is not None:
+        _gate(metrics, floor)
+
+
+def cv(
+    folds: int = typer.Option(
+        5, "--folds", "-k", min=2, help="Number of folds (grouped by document)."
+    ),
+    data: Path = typer.Option(
+        None, "--data", "-d", help="Labelled JSONL/CSV. Default: the bundled corpus."
+    ),
+    config: Path = typer.Option(
+        None, "--config", "-c", help="Training config TOML. Default: the default config."
+    ),
+    out: Path = typer.Option(
+        Path("cv-report"), "--out", "-o", help="Output folder for cv.md and cv.json."
+    ),
+    seed: int = typer.Option(
+        None, help="Seed for the fold assignment (default: the config's seed)."
+    ),
+    baselines: bool = typer.Option(
+        True, "--baselines/--no-baselines", help="Score the baselines per fold too."
+    ),
+    progress: bool = typer.Option(
+        True, "--progress/--no-progress", help="Progress bars on stderr."
+    ),
+) -> None:
+    """k-fold cross-validation grouped by document: mean ± std per metric, cv.md + cv.json."""
+    from stanceframe.training.config import load_config
+    from stanceframe.training.cv import cross_validate, format_cv_summary, write_cv
+
+    train_config = load_config(config)
+    examples, source, schema = _load(data)
+    result = cross_validate(
+        examples,
+        train_config,
+        folds=folds,
+        seed=seed,
+        schema=schema,
+        baselines=baselines,
+        progress=progress,
+        data_info={"path": source},
+    )
+    write_cv(result, out)
+    print(format_cv_summary(result))
+    print(f"report: {out / 'cv.md'}")
+
+
+def gate(
+    metrics_json: Path = typer.Argument(..., help="metrics.json written by stanceframe evaluate."),
+    floor: Path = typer.Option(
+        FLOOR_PATH, "--floor", help="Floor TOML (default: eval/floor.toml)."
+    ),
+) -> None:
+    """Check metrics.json against the floors; exit 1 listing every metric below its floor."""
+    _gate(load_metrics(metrics_json), floor)
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("evaluate")(handle_errors(evaluate))
+    app.command("cv")(handle_errors(cv))
+    app.command("gate")(handle_errors(gate))

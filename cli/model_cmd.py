@@ -11,7 +11,9 @@ from stanceframe.cli.common import err, handle_errors
 from stanceframe.data.errors import DataError, Problem
 from stanceframe.data.io import atomic_write, raw_rows
 
-model_app = typer.Typer(help="Manage models: build the default model, inspect a model.", no_args_is_help=True)
+model_app = typer.Typer(
+    help="Manage models: build the default model, inspect a model.", no_args_is_help=True
+)
 
 
 def resolve_model(model: Path | None, progress: bool = True):
@@ -24,12 +26,18 @@ def resolve_model(model: Path | None, progress: bool = True):
 
 @handle_errors
 def train(
-    config: Path = typer.Option(None, "--config", "-c", help="TOML config (default: training/configs/default.toml)."),
-    data: Path = typer.Option(None, "--data", "-d", help="JSONL/CSV labelled data (default: the bundled corpus)."),
+    config: Path = typer.Option(
+        None, "--config", "-c", help="TOML config (default: training/configs/default.toml)."
+    ),
+    data: Path = typer.Option(
+        None, "--data", "-d", help="JSONL/CSV labelled data (default: the bundled corpus)."
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="Model directory to write."),
     seed: int = typer.Option(None, help="Override the config's seed."),
     epochs: int = typer.Option(None, help="Override the config's epochs."),
-    base_model: str = typer.Option(None, help="Override the base encoder (local dir or model name)."),
+    base_model: str = typer.Option(
+        None, help="Override the base encoder (local dir or model name)."
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Fine-tune encoder + stance head + frame head; keep the best dev checkpoint.
@@ -41,7 +49,11 @@ def train(
     from stanceframe.training.run import train_to_dir
 
     cfg = load_config(config)
-    overrides = {k: v for k, v in {"seed": seed, "epochs": epochs, "base_model": base_model}.items() if v is not None}
+    overrides = {
+        k: v
+        for k, v in {"seed": seed, "epochs": epochs, "base_model": base_model}.items()
+        if v is not None
+    }
     cfg = cfg.replace(**overrides) if overrides else cfg
     result = train_to_dir(cfg, out, data=data, progress=progress)
     metrics = {k: round(v, 4) if isinstance(v, float) else v for k, v in result.dev_metrics.items()}
@@ -54,8 +66,17 @@ def _predict_rows(path: Path) -> list[tuple[int, dict]]:
         if not isinstance(row.get("text"), str) or not row["text"].strip():
             problems.append(Problem(str(path), lineno, "text", "missing or empty text"))
         targets = row.get("targets", [])
-        if not isinstance(targets, (list, dict)) or not all(isinstance(t, str) and t.strip() for t in targets):
-            problems.append(Problem(str(path), lineno, "targets", "expected a list of target names or a {target: stance} object"))
+        if not isinstance(targets, (list, dict)) or not all(
+            isinstance(t, str) and t.strip() for t in targets
+        ):
+            problems.append(
+                Problem(
+                    str(path),
+                    lineno,
+                    "targets",
+                    "expected a list of target names or a {target: stance} object",
+                )
+            )
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.line))
     return rows
@@ -63,9 +84,15 @@ def _predict_rows(path: Path) -> list[tuple[int, dict]]:
 
 @handle_errors
 def predict(
-    input: Path = typer.Option(..., "--input", "-i", help="JSONL rows with id, text and optional targets."),
-    output: Path = typer.Option(None, "--output", "-o", help="Output JSONL (default: stdout). Written atomically."),
-    model: Path = typer.Option(None, "--model", "-m", help="Model directory (default: the default model)."),
+    input: Path = typer.Option(
+        ..., "--input", "-i", help="JSONL rows with id, text and optional targets."
+    ),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="Output JSONL (default: stdout). Written atomically."
+    ),
+    model: Path = typer.Option(
+        None, "--model", "-m", help="Model directory (default: the default model)."
+    ),
     batch_size: int = typer.Option(32, min=1, help="Items per forward pass."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
@@ -79,7 +106,10 @@ def predict(
     texts = [row["text"] for _, row in rows]
     targets = [list(row.get("targets") or []) for _, row in rows]
     preds = predictor.predict(texts, targets, batch_size=batch_size, progress=progress)
-    lines = [json.dumps({**row, "pred": pred}, ensure_ascii=False) + "\n" for (_, row), pred in zip(rows, preds)]
+    lines = [
+        json.dumps({**row, "pred": pred}, ensure_ascii=False) + "\n"
+        for (_, row), pred in zip(rows, preds, strict=False)
+    ]
     if output is None:
         typer.echo("".join(lines), nl=False)
     else:
@@ -90,19 +120,29 @@ def predict(
 @model_app.command("build-default")
 @handle_errors
 def build_default(
-    force: bool = typer.Option(False, "--force", help="Rebuild even if a current default model exists."),
+    force: bool = typer.Option(
+        False, "--force", help="Rebuild even if a current default model exists."
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Train the default model from the bundled corpus into the cache directory."""
-    from stanceframe.training.default import build_default_model, default_model_dir, ensure_default_model
+    from stanceframe.training.default import (
+        build_default_model,
+        default_model_dir,
+        ensure_default_model,
+    )
 
-    path = build_default_model(progress=progress) if force else ensure_default_model(progress=progress)
+    path = (
+        build_default_model(progress=progress) if force else ensure_default_model(progress=progress)
+    )
     print(path if path else default_model_dir())
 
 
 @model_app.command("info")
 @handle_errors
-def info(model: Path = typer.Argument(None, help="Model directory (default: the default model's).")) -> None:
+def info(
+    model: Path = typer.Argument(None, help="Model directory (default: the default model's)."),
+) -> None:
     """Print a model's labels, thresholds, provenance and dev metrics as JSON."""
     from stanceframe.model.store import read_meta
     from stanceframe.training.default import default_model_dir

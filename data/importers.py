@@ -98,7 +98,9 @@ def _semeval_mapping(root: Path) -> dict[str, str]:
     for lineno, line in enumerate(_lines(path), start=1):
         parts = line.split("\t")
         if len(parts) != 2 or parts[1].strip() not in SEMEVAL_SCHEMA.stance_labels:
-            raise DataError(Problem(str(path), lineno, "mapping", f"expected 'ID<TAB>label', got {line!r}"))
+            raise DataError(
+                Problem(str(path), lineno, "mapping", f"expected 'ID<TAB>label', got {line!r}")
+            )
         mapping[parts[0].strip()] = parts[1].strip()
     return mapping
 
@@ -194,7 +196,15 @@ def read_newsmtsc(path: str | Path) -> list[Example]:
             rid = gid if k == 0 else f"{gid}#{k + 1}"
             doc = _newsmtsc_doc(gid)
             examples.append(
-                Example(id=rid, text=text, doc_id=doc, targets=row, frames=None, genre="news", split=split)
+                Example(
+                    id=rid,
+                    text=text,
+                    doc_id=doc,
+                    targets=row,
+                    frames=None,
+                    genre="news",
+                    split=split,
+                )
             )
     if problems:
         raise DataError(problems)
@@ -259,7 +269,9 @@ def read_polnear(path: str | Path, splits: tuple[str, ...] = ("dev", "test")) ->
                 log.warning("%s: no annotation file, article skipped", text_path)
                 continue
             text = read_text(text_path)
-            votes: list[list[tuple[int, int]]] = [read_cue_spans(a, len(text)) for a in anns[article]]
+            votes: list[list[tuple[int, int]]] = [
+                read_cue_spans(a, len(text)) for a in anns[article]
+            ]
             for sent in split_sentences(text):
                 n_marked = sum(
                     any(s < sent.end and sent.start < e for s, e in spans) for spans in votes

@@ -43,7 +43,9 @@ def decode_bytes(raw: bytes, path: str | Path) -> str:
     if not raw.strip():
         raise DataError(Problem(str(path), 0, "file", "file is empty"))
     if b"\x00" in raw[:8192]:
-        raise DataError(Problem(str(path), 0, "file", "binary file (NUL bytes), expected UTF-8 text"))
+        raise DataError(
+            Problem(str(path), 0, "file", "binary file (NUL bytes), expected UTF-8 text")
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -138,7 +140,9 @@ def row_to_example(path: str, lineno: int, row: dict) -> tuple[Example | None, l
     targets = row.get("targets") or {}
     if not isinstance(targets, dict):
         bad("targets", "expected an object {target: stance}")
-    elif not all(isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in targets.items()):
+    elif not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in targets.items()
+    ):
         bad("targets", "target names and stance labels must be non-empty strings")
     frames = row.get("frames", [])
     if frames is not None and (

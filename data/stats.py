@@ -24,14 +24,19 @@ def corpus_stats(examples: Sequence[Example]) -> dict:
         "sentences": n,
         "documents": len({ex.doc_id for ex in examples}),
         "splits": dict(Counter(ex.split or "-" for ex in examples)),
-        "documents_per_split": dict(Counter(s for _, s in {(e.doc_id, e.split or "-") for e in examples})),
+        "documents_per_split": dict(
+            Counter(s for _, s in {(e.doc_id, e.split or "-") for e in examples})
+        ),
         "topics": dict(Counter(ex.topic or "-" for ex in examples).most_common()),
         "genres": dict(Counter(ex.genre or "-" for ex in examples).most_common()),
         "frames": {f: {"n": c, "share": c / n if n else 0.0} for f, c in frames.most_common()},
         "no_frame": sum(1 for ex in examples if ex.frames == []),
         "frames_unlabelled": sum(1 for ex in examples if ex.frames is None),
         "frame_pairs": dict(pairs.most_common()),
-        "stance": {s: {"n": c, "share": c / max(1, sum(stances.values()))} for s, c in stances.most_common()},
+        "stance": {
+            s: {"n": c, "share": c / max(1, sum(stances.values()))}
+            for s, c in stances.most_common()
+        },
         "targets_per_sentence": dict(sorted(Counter(len(ex.targets) for ex in examples).items())),
         "words_per_sentence": {
             "min": min(words),
@@ -57,8 +62,10 @@ def format_stats(stats: dict) -> str:
     block("sentences per split", stats["splits"])
     block("documents per split", stats["documents_per_split"])
     block("frames (share of sentences)", stats["frames"])
-    lines.append(f"  {'(no frame)':<28} {stats['no_frame']:>6}  "
-                 f"{stats['no_frame'] / max(1, stats['sentences']):6.1%}")
+    lines.append(
+        f"  {'(no frame)':<28} {stats['no_frame']:>6}  "
+        f"{stats['no_frame'] / max(1, stats['sentences']):6.1%}"
+    )
     block("frame co-occurrence", stats["frame_pairs"])
     block("stance labels (share of labels)", stats["stance"])
     block("targets per sentence", stats["targets_per_sentence"])

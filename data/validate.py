@@ -42,34 +42,56 @@ def validate_examples(
             pass  # already reported as a missing id
         elif ex.id in seen_ids:
             problems.append(
-                Problem(path, lineno, "id", f"duplicate id {ex.id!r} (first on line {seen_ids[ex.id]})")
+                Problem(
+                    path, lineno, "id", f"duplicate id {ex.id!r} (first on line {seen_ids[ex.id]})"
+                )
             )
         else:
             seen_ids[ex.id] = lineno
         if ex.split is not None:
             if ex.split not in SPLITS:
-                problems.append(Problem(path, lineno, "split", f"unknown split {ex.split!r}, expected one of {list(SPLITS)}"))
+                problems.append(
+                    Problem(
+                        path,
+                        lineno,
+                        "split",
+                        f"unknown split {ex.split!r}, expected one of {list(SPLITS)}",
+                    )
+                )
             first = doc_split.setdefault(ex.doc_id, (ex.split, lineno))
             if first[0] != ex.split:
                 problems.append(
-                    Problem(path, lineno, "split",
-                            f"document {ex.doc_id!r} is in split {ex.split!r} here "
-                            f"but in {first[0]!r} on line {first[1]}")
+                    Problem(
+                        path,
+                        lineno,
+                        "split",
+                        f"document {ex.doc_id!r} is in split {ex.split!r} here "
+                        f"but in {first[0]!r} on line {first[1]}",
+                    )
                 )
         if schema is None:
             continue
         for target, stance in ex.targets.items():
             if stance not in schema.stance_labels:
                 problems.append(
-                    Problem(path, lineno, "targets",
-                            f"unknown stance label {stance!r} for target {target!r}, "
-                            f"expected one of {list(schema.stance_labels)}")
+                    Problem(
+                        path,
+                        lineno,
+                        "targets",
+                        f"unknown stance label {stance!r} for target {target!r}, "
+                        f"expected one of {list(schema.stance_labels)}",
+                    )
                 )
         for frame in ex.frames or []:
             if frame not in schema.frame_labels:
                 problems.append(
-                    Problem(path, lineno, "frames",
-                            f"unknown frame label {frame!r}, expected one of {list(schema.frame_labels)}")
+                    Problem(
+                        path,
+                        lineno,
+                        "frames",
+                        f"unknown frame label {frame!r}, "
+                        f"expected one of {list(schema.frame_labels)}",
+                    )
                 )
     return problems
 

@@ -23,6 +23,7 @@ import numpy as np
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+
 from stanceframe.data.schema import Example, LabelSchema
 
 WORD = re.compile(r"\w+")

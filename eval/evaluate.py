@@ -24,6 +24,7 @@ from stanceframe.eval.scoring import system_metrics as score
 
 SCHEMA_VERSION = 1
 LOWER_IS_BETTER = {"hamming_loss"}
+METRIC_NAMES = {"macro_f1": "macro-F1", "f_avg": "F_avg"}
 CI_LEVEL = 0.95
 CALIBRATION_BINS = 10
 
@@ -75,10 +76,17 @@ def _worst(gold: Gold, aligned: Aligned, k: int) -> dict[str, list[dict[str, Any
         if pred != truth:
             ex = gold.examples[row]
             stance.append(
-                {"id": ex.id, "doc_id": ex.doc_id, "text": ex.text, "target": target,
-                 "gold": truth, "predicted": pred, "prob": probs[pred],
-                 "gold_prob": probs.get(truth, 0.0)}
-            )  # fmt: skip
+                {
+                    "id": ex.id,
+                    "doc_id": ex.doc_id,
+                    "text": ex.text,
+                    "target": target,
+                    "gold": truth,
+                    "predicted": pred,
+                    "prob": probs[pred],
+                    "gold_prob": probs.get(truth, 0.0),
+                }
+            )
     frames = []
     for r, row in enumerate(gold.frame_row):
         ex = gold.examples[row]
@@ -87,11 +95,18 @@ def _worst(gold: Gold, aligned: Aligned, k: int) -> dict[str, list[dict[str, Any
             if truth != pred:
                 prob = float(aligned.frame_probs[r, j])
                 frames.append(
-                    {"id": ex.id, "doc_id": ex.doc_id, "text": ex.text, "label": lab,
-                     "gold": truth, "predicted": pred, "prob": round(prob, 6),
-                     "error": "false negative" if truth else "false positive",
-                     "wrongness": round(abs(float(truth) - prob), 6)}
-                )  # fmt: skip
+                    {
+                        "id": ex.id,
+                        "doc_id": ex.doc_id,
+                        "text": ex.text,
+                        "label": lab,
+                        "gold": truth,
+                        "predicted": pred,
+                        "prob": round(prob, 6),
+                        "error": "false negative" if truth else "false positive",
+                        "wrongness": round(abs(float(truth) - prob), 6),
+                    }
+                )
     stance.sort(key=lambda e: (-e["prob"], e["id"], e["target"]))
     frames.sort(key=lambda e: (-e["wrongness"], e["id"], e["label"]))
     return {"stance": stance[:k], "frames": frames[:k]}
@@ -192,7 +207,7 @@ def notes(metrics: dict[str, Any]) -> list[str]:
             for metric, c in per_metric.items():
                 if metric not in ("macro_f1", "f_avg") or c["diff"] is None:
                     continue
-                name = f"{head} {metric}"
+                name = f"{head} {METRIC_NAMES[metric]}"
                 if c["diff"] <= 0:
                     out.append(
                         f"The model does NOT beat the {base} baseline on {name}: "

@@ -17,6 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from stanceframe.eval.report import systems  # noqa: E402
+
 PLOT_DIR = "plots"
 
 
@@ -34,16 +36,19 @@ def _save(fig: Any, path: Path) -> None:
         plt.close(fig)
 
 
+def _annotate(ax: Any, arr: np.ndarray) -> None:
+    """Counts in the cells, white on dark cells so they stay readable."""
+    for i in range(arr.shape[0]):
+        for j in range(arr.shape[1]):
+            color = "white" if arr[i, j] > arr.max() / 2 else "black"
+            ax.text(j, i, int(arr[i, j]), ha="center", va="center", color=color)
+
+
 def plot_confusion(matrix: list[list[int]], labels: list[str], title: str, path: Path) -> None:
     cm = np.asarray(matrix, dtype=float)
     fig, ax = plt.subplots(figsize=(1.2 * len(labels) + 2, 1.1 * len(labels) + 1.5))
     ax.imshow(cm, cmap="Blues")
-    for i in range(cm.shape[0]):
-        for j in range(cm.shape[1]):
-            dark = cm[i, j] > cm.max() / 2
-            ax.text(
-                j, i, int(cm[i, j]), ha="center", va="center", color="white" if dark else "black"
-            )
+    _annotate(ax, cm)
     ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlabel("predicted")
@@ -55,23 +60,14 @@ def plot_confusion(matrix: list[list[int]], labels: list[str], title: str, path:
 def plot_frame_confusions(confusions: dict[str, list[list[int]]], path: Path) -> None:
     """One 2x2 matrix ([[tn, fp], [fn, tp]]) per frame label, side by side."""
     n = max(len(confusions), 1)
-    fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 2.8), squeeze=False)
-    for ax, (label, cm) in zip(axes[0], confusions.items(), strict=False):
+    fig, axes = plt.subplots(1, n, figsize=(2.8 * n, 2.8), squeeze=False)
+    for k, (ax, (label, cm)) in enumerate(zip(axes[0], confusions.items(), strict=False)):
         arr = np.asarray(cm, dtype=float)
         ax.imshow(arr, cmap="Blues")
-        for i in range(2):
-            for j in range(2):
-                dark = arr[i, j] > arr.max() / 2
-                ax.text(
-                    j,
-                    i,
-                    int(arr[i, j]),
-                    ha="center",
-                    va="center",
-                    color="white" if dark else "black",
-                )
+        _annotate(ax, arr)
         ax.set_xticks([0, 1], ["absent", "present"])
-        ax.set_yticks([0, 1], ["absent", "present"])
+        # Row names once, on the first panel: repeated they collide with the neighbour.
+        ax.set_yticks([0, 1], ["absent", "present"] if k == 0 else ["", ""])
         ax.set_xlabel("predicted")
         ax.set_title(label, fontsize=9)
     axes[0][0].set_ylabel("gold")
@@ -82,11 +78,23 @@ def plot_reliability(bins: list[dict[str, Any]], ece: float | None, title: str, 
     fig, ax = plt.subplots(figsize=(4.2, 4.2))
     full = [b for b in bins if b["count"]]
     width = bins[0]["hi"] - bins[0]["lo"] if bins else 0.1
-    ax.bar([b["lo"] for b in full], [b["accuracy"] for b in full], width=width, align="edge",
-           edgecolor="black", alpha=0.7, label="observed")  # fmt: skip
+    ax.bar(
+        [b["lo"] for b in full],
+        [b["accuracy"] for b in full],
+        width=width,
+        align="edge",
+        edgecolor="black",
+        alpha=0.7,
+        label="observed",
+    )
     ax.plot([0, 1], [0, 1], "k--", linewidth=1, label="perfect calibration")
-    ax.plot([b["confidence"] for b in full], [b["accuracy"] for b in full], "o", color="tab:red",
-            label="bin mean confidence")  # fmt: skip
+    ax.plot(
+        [b["confidence"] for b in full],
+        [b["accuracy"] for b in full],
+        "o",
+        color="tab:red",
+        label="bin mean confidence",
+    )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("predicted probability")
@@ -98,8 +106,6 @@ def plot_reliability(bins: list[dict[str, Any]], ece: float | None, title: str, 
 
 def plot_per_label_f1(metrics: dict[str, Any], path: Path) -> None:
     """Per-class stance F1 and per-label frame F1, every system, 95 % CI bars."""
-    from stanceframe.eval.report import systems
-
     systs = systems(metrics)
     panels = [
         ("stance", "per_class", "stance F1 per class"),
@@ -115,8 +121,14 @@ def plot_per_label_f1(metrics: dict[str, Any], path: Path) -> None:
             lo = [v - c[0] if c else 0.0 for v, c in zip(vals, cis, strict=True)]
             hi = [c[1] - v if c else 0.0 for v, c in zip(vals, cis, strict=True)]
             xs = np.arange(len(labels)) + (k - (len(systs) - 1) / 2) * width
-            ax.bar(xs, vals, width=width, label=name, yerr=[np.maximum(lo, 0), np.maximum(hi, 0)],
-                   capsize=3)  # fmt: skip
+            ax.bar(
+                xs,
+                vals,
+                width=width,
+                label=name,
+                yerr=[np.maximum(lo, 0), np.maximum(hi, 0)],
+                capsize=3,
+            )
         ax.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
         ax.set_ylim(0, 1.05)
         ax.set_title(title)
@@ -134,24 +146,23 @@ def make_plots(metrics: dict[str, Any], out_dir: str | Path) -> dict[str, str]:
         made[name] = f"{PLOT_DIR}/{name}.png"
         return out / PLOT_DIR / f"{name}.png"
 
-    for name, scores, _ in [s for s in _systems(metrics) if s[0] != "majority"]:
+    for name, scores, _ in [s for s in systems(metrics) if s[0] != "majority"]:
         stance = scores["stance"]
-        if stance.get("confusion"):
-            plot_confusion(stance["confusion"], stance["labels"], f"stance: {name}",
-                           target(f"confusion_stance_{name}"))  # fmt: skip
+        if stance.get("n"):
+            plot_confusion(
+                stance["confusion"],
+                stance["labels"],
+                f"stance: {name}",
+                target(f"confusion_stance_{name}"),
+            )
     frames = metrics["model"]["frames"]
-    if frames.get("confusion"):
+    if frames.get("n") and frames.get("confusion"):
         plot_frame_confusions(frames["confusion"], target("confusion_frames_model"))
     for head in ("stance", "frames"):
         cal = metrics["calibration"][head]
         if cal["n"]:
-            plot_reliability(cal["bins"], cal["ece"], f"{head} reliability",
-                             target(f"reliability_{head}"))  # fmt: skip
+            plot_reliability(
+                cal["bins"], cal["ece"], f"{head} reliability", target(f"reliability_{head}")
+            )
     plot_per_label_f1(metrics, target("per_label_f1"))
     return made
-
-
-def _systems(metrics: dict[str, Any]) -> list[tuple[str, dict, dict]]:
-    from stanceframe.eval.report import systems
-
-    return systems(metrics)

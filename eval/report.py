@@ -115,7 +115,7 @@ def _per_class(metrics: dict[str, Any], head: str, key: str) -> list[str]:
 def _confusion(metrics: dict[str, Any]) -> list[str]:
     stance = metrics["model"]["stance"]
     labels = stance["labels"]
-    if not stance.get("confusion"):
+    if not stance.get("n"):
         return []
     cm = stance["confusion"]
     rows = [[f"**{g}**"] + [str(v) for v in r] for g, r in zip(labels, cm, strict=True)]
@@ -141,18 +141,30 @@ def _calibration(metrics: dict[str, Any]) -> list[str]:
 
 def _worst(metrics: dict[str, Any]) -> list[str]:
     worst = metrics["worst_confusions"]
-    lines = ["Most frequent stance confusions: " + (
-        "; ".join(f"{c['gold']} -> {c['predicted']} ({c['count']})" for c in worst["stance_cells"])
-        or "none") + ".", ""]  # fmt: skip
+    lines = [
+        "Most frequent stance confusions: "
+        + (
+            "; ".join(
+                f"{c['gold']} -> {c['predicted']} ({c['count']})" for c in worst["stance_cells"]
+            )
+            or "none"
+        )
+        + ".",
+        "",
+    ]
     if worst["stance"]:
         lines += ["Most confident stance mistakes:", ""]
-        rows = [[w["id"], w["text"], w["target"], w["gold"], w["predicted"], f"{w['prob']:.2f}"]
-                for w in worst["stance"]]  # fmt: skip
+        rows = [
+            [w["id"], w["text"], w["target"], w["gold"], w["predicted"], f"{w['prob']:.2f}"]
+            for w in worst["stance"]
+        ]
         lines += _table(["id", "sentence", "target", "gold", "predicted", "p(predicted)"], rows)
     if worst["frames"]:
         lines += ["Most confident frame mistakes:", ""]
-        rows = [[w["id"], w["text"], w["label"], w["error"], f"{w['prob']:.2f}"]
-                for w in worst["frames"]]  # fmt: skip
+        rows = [
+            [w["id"], w["text"], w["label"], w["error"], f"{w['prob']:.2f}"]
+            for w in worst["frames"]
+        ]
         lines += _table(["id", "sentence", "frame", "error", "p(label)"], rows)
     return lines
 
@@ -208,7 +220,7 @@ def render_report(metrics: dict[str, Any]) -> str:
         lines += ["## Plots", ""]
         lines += [f"![{key}]({path})" for key, path in metrics["plots"].items()] + [""]
     lines += ["## Method", ""] + _method(metrics)
-    return "\n".join(lines)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def write_report(metrics: dict[str, Any], out_dir: str | Path) -> None:
@@ -226,10 +238,12 @@ def format_summary(metrics: dict[str, Any]) -> str:
     header = ["metric"] + [name for name, _, _ in systs]
     rows = [
         [title.split(" (")[0]]
-        + [_num(s[head][m]) + (_ci(c.get(head, {}).get(m)) if i == 0 else "")
-           for i, (_, s, c) in enumerate(systs)]
+        + [
+            _num(s[head][m]) + (_ci(c.get(head, {}).get(m)) if i == 0 else "")
+            for i, (_, s, c) in enumerate(systs)
+        ]
         for head, m, title in ROWS
-    ]  # fmt: skip
+    ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()

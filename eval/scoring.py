@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 from stanceframe.data.schema import Example, LabelSchema
 from stanceframe.eval.bootstrap import DocGroups, bootstrap
 from stanceframe.eval.metrics import (

@@ -26,12 +26,13 @@ from stanceframe.model.encoding import collate, encode_items
 
 NAIVE_BATCH = 32
 # Synthetic fallback: news-like words, sentence lengths spread like real news.
-_WORDS = (
+_TEXT = (
     "the ministry said officials army civilians were killed in the shelling of the border "
     "town on tuesday according to a report by the commission which accused the government "
     "of blocking aid convoys and refusing to hand over maps while families displaced by "
     "the fighting still lack water food and shelter spokesperson denied the claims talks"
-).split()
+)
+_WORDS = _TEXT.split()
 
 
 def bench_sentences(n: int, texts: Sequence[str] | None = None, seed: int = 0) -> list[str]:
@@ -96,11 +97,13 @@ def _labels(predictor, n, owners, item_targets, stance_rows, frame_rows) -> list
         for i in range(n):
             probs = [round(p, 6) for p in mean[i].tolist()]
             out[i]["frames"] = [
-                f for f, p in zip(schema.frame_labels, probs) if p >= predictor.thresholds[f]
+                f
+                for f, p in zip(schema.frame_labels, probs, strict=True)
+                if p >= predictor.thresholds[f]
             ]
     if stance_rows:
         stance = torch.cat(stance_rows)
-        for row, (owner, target) in enumerate(zip(owners, item_targets)):
+        for row, (owner, target) in enumerate(zip(owners, item_targets, strict=True)):
             if target is not None:
                 out[owner]["stance"][target] = schema.stance_labels[int(stance[row].argmax())]
     return out
@@ -134,7 +137,7 @@ def run_benchmark(
     naive, naive_s = _timed(lambda: naive_predict(predictor, texts, targets))
     fast, fast_s = _timed(lambda: predictor.predict(texts, per_text, batch_size=batch_size))
     fast_labels = _only_labels(fast)
-    mismatches = sum(a != b for a, b in zip(naive, fast_labels))
+    mismatches = sum(a != b for a, b in zip(naive, fast_labels, strict=True))
     result: dict[str, Any] = {
         "n_sentences": len(texts),
         "targets": list(targets),
@@ -158,7 +161,7 @@ def run_benchmark(
             half, half_s = _timed(lambda: predictor.predict(texts, per_text, batch_size=batch_size))
         finally:
             predictor.bf16 = previous
-        differ = sum(a != b for a, b in zip(_only_labels(half), fast_labels))
+        differ = sum(a != b for a, b in zip(_only_labels(half), fast_labels, strict=True))
         result["bf16"] = {
             "seconds": round(half_s, 3),
             "sentences_per_s": round(len(texts) / half_s, 1),
@@ -176,7 +179,8 @@ def format_report(result: dict[str, Any]) -> str:
         f"{result['n_sentences']} sentences, targets: {targets}, "
         f"{result['threads']} threads, batch size {result['batch_size']}",
         f"naive loop (input order, batches of {NAIVE_BATCH}, fp32, no inference mode): "
-        f"{result['naive']['sentences_per_s']:>8.1f} sentences/s ({result['naive']['seconds']:.1f} s)",
+        f"{result['naive']['sentences_per_s']:>8.1f} sentences/s "
+        f"({result['naive']['seconds']:.1f} s)",
         f"optimised (length-sorted, inference mode):               "
         f"{result['optimised']['sentences_per_s']:>8.1f} sentences/s "
         f"({result['optimised']['seconds']:.1f} s)",

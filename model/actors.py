@@ -68,9 +68,7 @@ def _runs(words: list[str]) -> list[tuple[int, list[str]]]:
     return runs
 
 
-def _name_of(
-    run: list[str], at_start: bool, lower_vocab: set[str], mid_caps: set[str]
-) -> str | None:
+def _name_of(run: list[str], at_start: bool, lower_vocab: set[str], known: set[str]) -> str | None:
     words = [_clean(w) for w in run]
     # Drop leading function words ("The", "Despite"): "The Kestrian army" -> "Kestrian".
     while words and words[0].lower() in _STOP:
@@ -85,14 +83,19 @@ def _name_of(
         if len(word) < 2 or word.lower() in _STOP:
             return None
         # A capitalised common word ("Officials said") also occurs in lower case,
-        # and a sentence-initial word counts only if it is capitalised elsewhere too.
+        # and a sentence-initial word counts only if it is known as a name otherwise.
         if word.lower() in lower_vocab:
             return None
         if at_start and not any(
-            word == m or _demonym_of(word, m) or _demonym_of(m, word) for m in mid_caps
+            word == m or _demonym_of(word, m) or _demonym_of(m, word) for m in known
         ):
             return None
     return " ".join(words)
+
+
+def _first_word(words: list[str]) -> int:
+    """Index of the first real word (a sentence may open with a quote mark or bracket)."""
+    return next((i for i, w in enumerate(words) if w[:1].isalpha()), len(words))
 
 
 def _lowercase_vocab(texts: Sequence[str]) -> set[str]:
@@ -124,15 +127,25 @@ def _merge_demonyms(counts: Counter) -> Counter:
 def suggest_targets(sentences: Sequence[str], top: int = 10) -> list[dict]:
     """``[{"name", "count"}]``: the ``top`` most mentioned actors, most frequent first."""
     lower_vocab = _lowercase_vocab(sentences)
-    mid_caps = {_clean(w) for text in sentences for w in _WORD.findall(text)[1:] if _is_cap(w)}
+    # Capitalised mid-sentence, or opening two sentences or more: a name, not just a
+    # sentence-initial capital ("Kestria closed the dam. ... Kestria said ...").
+    tokens = [_WORD.findall(text) for text in sentences]
+    firsts = [_first_word(words) for words in tokens]
+    mid_caps = {
+        _clean(w)
+        for words, k in zip(tokens, firsts, strict=True)
+        for w in words[k + 1 :]
+        if _is_cap(w)
+    }
+    openers = Counter(_clean(ws[k]) for ws, k in zip(tokens, firsts, strict=True) if k < len(ws))
+    known = mid_caps | {w for w, n in openers.items() if n >= 2}
     counts: Counter = Counter()
     first_seen: dict[str, int] = {}
-    for sentence in sentences:
-        words = _WORD.findall(sentence)
+    for words, first in zip(tokens, firsts, strict=True):
         if _title_case_line(words):
             continue
         for begin, run in _runs(words):
-            name = _name_of(run, begin == 0, lower_vocab, mid_caps)
+            name = _name_of(run, begin == first, lower_vocab, known)
             if name:
                 counts[name] += 1
                 first_seen.setdefault(name, len(first_seen))

@@ -29,16 +29,21 @@ def model_card(
         "## Labels",
         f"- stance: {', '.join(labels['stance_labels']) or '(none)'}",
         f"- frames: {', '.join(labels['frame_labels']) or '(none)'}",
-        "- thresholds: "
-        + ", ".join(f"{k} {v:.2f}" for k, v in meta.get("thresholds", {}).items()),
+        "- thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in meta.get("thresholds", {}).items()),
         "",
         "## Data",
-        f"- training data: `{info.get('data', 'unknown')}` (sha256 {info.get('data_sha256', '?')[:12]})",
+        f"- training data: `{info.get('data', 'unknown')}` "
+        f"(sha256 {info.get('data_sha256', '?')[:12]})",
         f"- train / dev rows: {info.get('n_train', '?')} / {info.get('n_dev', '?')}",
         "",
     ]
     if metrics:
-        lines += ["## Dev metrics (the checkpoint was selected on these)", "", "| metric | value |", "| --- | --- |"]
+        lines += [
+            "## Dev metrics (the checkpoint was selected on these)",
+            "",
+            "| metric | value |",
+            "| --- | --- |",
+        ]
         for key, value in metrics.items():
             if isinstance(value, (int, float)):
                 lines.append(f"| {key} | {_fmt(value)} |")
@@ -55,7 +60,8 @@ def model_card(
         "",
         "## Limitations",
         "- Trained on a small corpus written for the project, not sampled from real outlets;",
-        "  expect lower scores on real journalism, other genres and other languages (English only).",
+        "  expect lower scores on real journalism, other genres and other languages",
+        "  (English only).",
         "- Stance is judged per sentence: irony and stance carried by context are often missed.",
         "- Not a fact-checker: an `accusation` label says a sentence blames an actor, not that",
         "  the blame is deserved.",

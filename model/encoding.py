@@ -26,8 +26,10 @@ def encode_items(
 ) -> list[Encoded]:
     """Tokenize ``(text, target)`` items; ``target=None`` encodes the text alone.
 
-    Only the sentence is truncated (``only_first``): a target name is short and
-    must survive whole, or the stance head would not know what it is judging.
+    ``longest_first`` trims the longer of the two token by token: in practice
+    the sentence, so a (short) target name survives whole and the stance head
+    knows what it is judging; an absurdly long target is trimmed instead of
+    failing the whole batch.
     """
     out: list[Encoded | None] = [None] * len(texts)
     pair_idx = [i for i, t in enumerate(targets) if t is not None]
@@ -36,7 +38,7 @@ def encode_items(
         enc = tokenizer(
             [texts[i] for i in pair_idx],
             [targets[i] for i in pair_idx],
-            truncation="only_first",
+            truncation="longest_first",
             max_length=max_length,
         )
         for row, i in enumerate(pair_idx):

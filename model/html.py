@@ -58,7 +58,9 @@ def write_html(
     colors = frame_colors(schema)
     fh.write('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n')
     fh.write('<meta name="viewport" content="width=device-width, initial-scale=1">\n')
-    fh.write(f"<title>stanceframe: scored articles</title>\n<style>{CSS}</style>\n</head>\n<body>\n")
+    fh.write(
+        f"<title>stanceframe: scored articles</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+    )
     fh.write("<h1>stanceframe: scored articles</h1>\n")
     name = model.get("name") or model.get("path") or "model"
     fh.write(f'<p class="meta">model {_e(name)}')
@@ -96,7 +98,9 @@ def _anchor(article_no: int, index: int) -> str:
 
 
 def _article(result: dict, no: int, colors: dict, schema: LabelSchema, targets) -> str:
-    out = [f'<h2 id="a{no}">{_e(result["id"])} <span class="src">{_e(result["source"])}</span></h2>']
+    out = [
+        f'<h2 id="a{no}">{_e(result["id"])} <span class="src">{_e(result["source"])}</span></h2>'
+    ]
     out.append(_summary(result["summary"], no, colors, schema, targets))
     paragraph: list[str] = []
     current = None
@@ -142,8 +146,12 @@ def _summary(summary: dict, no: int, colors: dict, schema: LabelSchema, targets)
     rows = ["<tr><th>frame</th><th>share of sentences</th><th>evidence</th></tr>"]
     for frame in schema.frame_labels:
         share = summary["frame_share"][frame]
-        bar = f'<span class="bar" style="width:{share * 8:.2f}rem;background:{colors[frame]}"></span>'
-        rows.append(f"<tr><td>{_e(frame)}</td><td>{bar} {share:.0%}</td><td>{links(frame)}</td></tr>")
+        bar = (
+            f'<span class="bar" style="width:{share * 8:.2f}rem;background:{colors[frame]}"></span>'
+        )
+        rows.append(
+            f"<tr><td>{_e(frame)}</td><td>{bar} {share:.0%}</td><td>{links(frame)}</td></tr>"
+        )
     parts = [f"{summary['n_sentences']} sentences", "<table>" + "".join(rows) + "</table>"]
     if summary.get("n_truncated"):
         parts[0] += f", {summary['n_truncated']} truncated to the model's length limit"

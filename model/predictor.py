@@ -69,7 +69,8 @@ class Predictor:
         except (OSError, ValueError) as exc:
             raise ModelError(
                 f"{encoder_dir}: cannot load a base encoder (a local model directory or an "
-                f"installed model name is needed; nothing is downloaded): {str(exc).splitlines()[0]}"
+                f"installed model name is needed; nothing is downloaded): "
+                f"{str(exc).splitlines()[0]}"
             ) from None
         network = StanceFrameNet(
             encoder, len(schema.stance_labels), len(schema.frame_labels), dropout
@@ -132,7 +133,7 @@ class Predictor:
         owners: list[int] = []
         item_texts: list[str] = []
         item_targets: list[str | None] = []
-        for i, (text, names) in enumerate(zip(texts, targets)):
+        for i, (text, names) in enumerate(zip(texts, targets, strict=False)):
             unique = list(dict.fromkeys(names))
             for name in unique or [None]:
                 owners.append(i)
@@ -149,18 +150,22 @@ class Predictor:
         out: list[dict[str, Any]] = [
             {"frames": [], "frame_probs": {}, "stance": {}, "stance_probs": {}} for _ in range(n)
         ]
-        for row, (owner, target) in enumerate(zip(owners, item_targets)):
+        for row, (owner, target) in enumerate(zip(owners, item_targets, strict=False)):
             frame_sum[owner] += frames[row]
             counts[owner] += 1
             if target is not None and stance_labels:
                 probs = stance[row].tolist()
                 out[owner]["stance_probs"][target] = {
-                    label: round(p, PROB_DECIMALS) for label, p in zip(stance_labels, probs)
+                    label: round(p, PROB_DECIMALS)
+                    for label, p in zip(stance_labels, probs, strict=False)
                 }
                 out[owner]["stance"][target] = stance_labels[int(stance[row].argmax())]
         mean = frame_sum / counts.clamp(min=1).unsqueeze(-1)
         for i in range(n):
-            probs = {label: round(p, PROB_DECIMALS) for label, p in zip(frame_labels, mean[i].tolist())}
+            probs = {
+                label: round(p, PROB_DECIMALS)
+                for label, p in zip(frame_labels, mean[i].tolist(), strict=False)
+            }
             out[i]["frame_probs"] = probs
             out[i]["frames"] = [f for f in frame_labels if probs[f] >= self.thresholds[f]]
         return out

@@ -16,7 +16,13 @@ from typing import Any, TextIO
 from stanceframe.data.schema import LabelSchema
 
 FORMATS = ("table", "json", "jsonl", "csv", "html")
-SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html"}
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def write_results(
@@ -133,15 +139,16 @@ def write_table(
     n = 0
     for result in results:
         # Text objects, never markup strings: article text may contain "[...]".
-        table = Table(title=Text(f"{result['id']}  ({result['source']})"), show_lines=False)
+        title = Text(f"{result['id']}  ({result['source']})")
+        table = Table(title=title, expand=True, show_lines=False)
         table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("sentence", ratio=3)
-        table.add_column("frames", ratio=1)
+        table.add_column("sentence", ratio=1)
+        table.add_column("frames", no_wrap=True)
         for target in targets:
             table.add_column(target, no_wrap=True)
         for s in result["sentences"]:
             text = Text(s["text"] + (" [truncated]" if s["truncated"] else ""))
-            cells = [str(s["index"]), text, Text(", ".join(s["frames"]))]
+            cells = [str(s["index"]), text, Text("\n".join(s["frames"]))]
             cells += [_stance_cell(s["stance"].get(t)) for t in targets]
             table.add_row(*cells)
         console.print(table)
@@ -154,7 +161,10 @@ def write_table(
 def summary_text(summary: dict, schema: LabelSchema, targets: Sequence[str]) -> str:
     """The summary as a few plain lines (used by the table format)."""
     n = summary["n_sentences"]
-    lines = [f"{n} sentences" + (f", {summary['n_truncated']} truncated" if summary.get("n_truncated") else "")]
+    lines = [
+        f"{n} sentences"
+        + (f", {summary['n_truncated']} truncated" if summary.get("n_truncated") else "")
+    ]
     shares = ", ".join(f"{f} {summary['frame_share'][f]:.0%}" for f in schema.frame_labels)
     lines.append(f"frames: {shares}")
     for target in targets:

@@ -60,9 +60,7 @@ def save_model(
             _write_json(tmp / "training_config.json", train_config)
         if metrics is not None:
             _write_json(tmp / "metrics.json", metrics)
-        (tmp / "README.md").write_text(
-            model_card(meta, train_config, metrics), encoding="utf-8"
-        )
+        (tmp / "README.md").write_text(model_card(meta, train_config, metrics), encoding="utf-8")
         if out.exists():
             # Swap: the old model stays intact until the new one is complete.
             old = out.with_name(f".{out.name}.old")

@@ -19,7 +19,10 @@ SEMEVAL = {
             ("Going to the beach with friends today #SemST", "0"),
             ("Prayer in schools should come back #SemST", "1"),
         ],
-        "val": [("Reason over dogma, always. #SemST", "2"), ("Sunday service was lovely #SemST", "1")],
+        "val": [
+            ("Reason over dogma, always. #SemST", "2"),
+            ("Sunday service was lovely #SemST", "1"),
+        ],
         "test": [
             ("Nobody needs a god to be kind #SemST", "2"),
             ("Blessed to be loved by the Lord #SemST", "1"),
@@ -41,11 +44,17 @@ SEMEVAL = {
 }
 
 NEWSMTSC_TRAIN = [
-    ("Senator Vale praised the mayor for a calm response to the floods.", [("Senator Vale", 4.0), ("the mayor", 6.0)]),
+    (
+        "Senator Vale praised the mayor for a calm response to the floods.",
+        [("Senator Vale", 4.0), ("the mayor", 6.0)],
+    ),
     ("Critics said Governor Pike had misled voters about the budget.", [("Governor Pike", 2.0)]),
     ("The council met on Tuesday to discuss parking rules.", [("The council", 4.0)]),
     ("Judge Orr was hailed as fair and careful by both parties.", [("Judge Orr", 6.0)]),
-    ("Rep. Lund attacked Rep. Lund's own party, then Lund apologised.", [("Lund", 2.0), ("Lund", 4.0)]),
+    (
+        "Rep. Lund attacked Rep. Lund's own party, then Lund apologised.",
+        [("Lund", 2.0), ("Lund", 4.0)],
+    ),
     ("Activists accused the minister of ignoring the protesters.", [("the minister", 2.0)]),
     ("Dr. Hale explained the new vaccine schedule to reporters.", [("Dr. Hale", 4.0)]),
     ("Fans cheered as Coach Rye lifted the trophy.", [("Coach Rye", 6.0)]),
@@ -61,7 +70,10 @@ NEWSMTSC_TEST = {
         ("The council will vote next week.", [("The council", 4.0)]),
     ],
     "devtest_mt": [
-        ("Senator Vale defended the mayor against the critics.", [("Senator Vale", 6.0), ("the mayor", 4.0)]),
+        (
+            "Senator Vale defended the mayor against the critics.",
+            [("Senator Vale", 6.0), ("the mayor", 4.0)],
+        ),
         ("Coach Rye blamed the referee for the loss.", [("Coach Rye", 4.0), ("the referee", 2.0)]),
     ],
 }
@@ -98,7 +110,15 @@ def newsmtsc_row(i: int, text: str, targets: list[tuple[str, float]], doc: int) 
     for mention, polarity in targets:
         start = text.find(mention)
         gid = f"allsides_{doc}_{doc}_{i}_{mention}_{start}_{start + len(mention)}"
-        out.append({"Input.gid": gid, "from": start, "to": start + len(mention), "mention": mention, "polarity": polarity})
+        out.append(
+            {
+                "Input.gid": gid,
+                "from": start,
+                "to": start + len(mention),
+                "mention": mention,
+                "polarity": polarity,
+            }
+        )
     return {"primary_gid": out[0]["Input.gid"], "sentence_normalized": text, "targets": out}
 
 
@@ -106,7 +126,9 @@ def write_newsmtsc(root: Path) -> Path:
     base = root / "newsmtsc"
     files = {"train": NEWSMTSC_TRAIN, **NEWSMTSC_TEST}
     for k, (name, rows) in enumerate(files.items()):
-        lines = [json.dumps(newsmtsc_row(i, t, tg, doc=100 * k + i)) for i, (t, tg) in enumerate(rows)]
+        lines = [
+            json.dumps(newsmtsc_row(i, t, tg, doc=100 * k + i)) for i, (t, tg) in enumerate(rows)
+        ]
         _write_lines(base / f"{name}.jsonl", lines)
     return base
 
@@ -143,7 +165,11 @@ def write_polnear(root: Path) -> Path:
     test_text = base / "test" / "text" / "other_2016-11-01_rally.txt"
     test_text.parent.mkdir(parents=True, exist_ok=True)
     test_text.write_text(POLNEAR_TEXT, encoding="utf-8")
-    votes = {"aa11": ["said", "according to"], "bb22": ["said"], "cc33": ["said", "Reporters waited"]}
+    votes = {
+        "aa11": ["said", "according to"],
+        "bb22": ["said"],
+        "cc33": ["said", "Reporters waited"],
+    }
     for annotator, cues in votes.items():
         _write_lines(
             base / "test" / "attributions" / f"other_2016-11-01_rally_{annotator}.ann",

@@ -18,13 +18,62 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from stanceframe.data.schema import Example  # noqa: E402
 
-WORDS = (
-    "the a of to and in on said says according ministry government army rebels "
-    "civilians children killed wounded refuses refused deliberately crime violation "
-    "aid water displaced families talks budget approved council welcomed praised "
-    "support denied accused blame report data officials spokesperson tuesday march "
-    "valdoria kestria city mines maps war ceasefire peace police protest court"
-).split()
+WORDS = [
+    "the",
+    "a",
+    "of",
+    "to",
+    "and",
+    "in",
+    "on",
+    "said",
+    "says",
+    "according",
+    "ministry",
+    "government",
+    "army",
+    "rebels",
+    "civilians",
+    "children",
+    "killed",
+    "wounded",
+    "refuses",
+    "refused",
+    "deliberately",
+    "crime",
+    "violation",
+    "aid",
+    "water",
+    "displaced",
+    "families",
+    "talks",
+    "budget",
+    "approved",
+    "council",
+    "welcomed",
+    "praised",
+    "support",
+    "denied",
+    "accused",
+    "blame",
+    "report",
+    "data",
+    "officials",
+    "spokesperson",
+    "tuesday",
+    "march",
+    "valdoria",
+    "kestria",
+    "city",
+    "mines",
+    "maps",
+    "war",
+    "ceasefire",
+    "peace",
+    "police",
+    "protest",
+    "court",
+]
 
 
 def _vocab() -> dict[str, int]:
@@ -63,18 +112,58 @@ def tiny_encoder_dir(tmp_path_factory) -> str:
 def make_examples() -> list[Example]:
     """A dozen labelled sentences over three documents, every label present."""
     rows = [
-        ("d1", "The ministry said the talks would resume in March.", {"ministry": "neutral"}, ["attribution"]),
-        ("d1", "The army deliberately shelled the city, officials said.", {"army": "against"}, ["attribution", "accusation"]),
+        (
+            "d1",
+            "The ministry said the talks would resume in March.",
+            {"ministry": "neutral"},
+            ["attribution"],
+        ),
+        (
+            "d1",
+            "The army deliberately shelled the city, officials said.",
+            {"army": "against"},
+            ["attribution", "accusation"],
+        ),
         ("d1", "Families displaced by the war have no water.", {}, ["humanitarian_appeal"]),
         ("d1", "The council approved the budget.", {"council": "neutral"}, []),
-        ("d2", "Rebels are killing children by blocking aid.", {"rebels": "against"}, ["accusation", "humanitarian_appeal"]),
-        ("d2", "The government praised the police for their support.", {"government": "favor", "police": "favor"}, []),
-        ("d2", "Valdoria welcomed the ceasefire, a spokesperson said.", {"valdoria": "favor"}, ["attribution"]),
-        ("d2", "Kestria refuses to hand over the maps, a crime against civilians.", {"kestria": "against", "valdoria": "neutral"}, ["accusation", "humanitarian_appeal"]),
+        (
+            "d2",
+            "Rebels are killing children by blocking aid.",
+            {"rebels": "against"},
+            ["accusation", "humanitarian_appeal"],
+        ),
+        (
+            "d2",
+            "The government praised the police for their support.",
+            {"government": "favor", "police": "favor"},
+            [],
+        ),
+        (
+            "d2",
+            "Valdoria welcomed the ceasefire, a spokesperson said.",
+            {"valdoria": "favor"},
+            ["attribution"],
+        ),
+        (
+            "d2",
+            "Kestria refuses to hand over the maps, a crime against civilians.",
+            {"kestria": "against", "valdoria": "neutral"},
+            ["accusation", "humanitarian_appeal"],
+        ),
         ("d3", "The court denied the report.", {"court": "neutral"}, ["attribution"]),
         ("d3", "Peace talks are on Tuesday.", {}, []),
-        ("d3", "According to the data, civilians were killed and wounded.", {}, ["attribution", "humanitarian_appeal"]),
-        ("d3", "Officials accused the army of a violation, citing wounded children.", {"army": "against"}, ["attribution", "accusation", "humanitarian_appeal"]),
+        (
+            "d3",
+            "According to the data, civilians were killed and wounded.",
+            {},
+            ["attribution", "humanitarian_appeal"],
+        ),
+        (
+            "d3",
+            "Officials accused the army of a violation, citing wounded children.",
+            {"army": "against"},
+            ["attribution", "accusation", "humanitarian_appeal"],
+        ),
     ]
     return [
         Example(id=f"{doc}-s{i:02d}", doc_id=doc, text=text, targets=targets, frames=frames)

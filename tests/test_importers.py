@@ -28,7 +28,9 @@ def test_semeval_rows_carry_readable_target_and_mapped_label(tmp_path):
     assert len(rows) == len(SEMEVAL["atheism"]["train"]) + len(SEMEVAL["climate"]["train"])
     first = rows[0]
     assert first.targets == {"Atheism": "against"}
-    assert first.text == "Faith gives me strength every single morning #SemST"  # trailing space gone
+    assert (
+        first.text == "Faith gives me strength every single morning #SemST"
+    )  # trailing space gone
     assert first.frames is None  # no frame annotation: the frame head is masked
     assert first.split == "train" and first.topic == "atheism"
     labels = [next(iter(r.targets.values())) for r in rows if r.topic == "atheism"]
@@ -54,7 +56,9 @@ def test_semeval_val_split_is_dev_and_dataset_or_stance_folder_both_work(tmp_pat
 
 def test_semeval_mapping_file_decides_label_ids(tmp_path):
     base = write_semeval(tmp_path)
-    (base / "stance" / "mapping.txt").write_text("0\tfavor\n1\tnone\n2\tagainst\n", encoding="utf-8")
+    (base / "stance" / "mapping.txt").write_text(
+        "0\tfavor\n1\tnone\n2\tagainst\n", encoding="utf-8"
+    )
     rows = importers.read_semeval2016(base, "test")
     assert rows[0].targets == {"Atheism": "against"}  # label id 2
 
@@ -113,7 +117,11 @@ def test_newsmtsc_test_files_are_test_split(tmp_path):
 
 def test_newsmtsc_bad_polarity_and_bad_json_name_the_line(tmp_path):
     path = tmp_path / "train.jsonl"
-    good = {"primary_gid": "x_1_1", "sentence_normalized": "A said B.", "targets": [{"mention": "A", "polarity": 4.0}]}
+    good = {
+        "primary_gid": "x_1_1",
+        "sentence_normalized": "A said B.",
+        "targets": [{"mention": "A", "polarity": 4.0}],
+    }
     bad = {**good, "targets": [{"mention": "A", "polarity": 5.0}]}
     path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n{oops\n", encoding="utf-8")
     with pytest.raises(DataError) as info:
@@ -137,7 +145,9 @@ def test_polnear_sentence_has_attribution_when_it_overlaps_a_cue(tmp_path):
         "Taxes": ["attribution"],  # "according to"
         "Reporters": [],  # Discard spans do not count
     }
-    assert {r.split for r in rows} == {"dev"} and rows[0].doc_id == "pub_2016-10-02_candidate-pledges"
+    assert {r.split for r in rows} == {"dev"} and rows[
+        0
+    ].doc_id == "pub_2016-10-02_candidate-pledges"
     assert rows[0].topic == "pub"
     assert LabelSchema.from_examples(rows) == importers.POLNEAR_SCHEMA
 

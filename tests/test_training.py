@@ -8,26 +8,43 @@ import pytest
 
 from stanceframe.data.schema import Example, LabelSchema
 from stanceframe.model import Predictor, load_model, save_model
+from stanceframe.model.encoding import collate, encode_items
 from stanceframe.model.errors import ModelError
 from stanceframe.training.config import ConfigError, TrainConfig, config_from_dict, load_config
 from stanceframe.training.loop import train_model
-from stanceframe.model.encoding import collate, encode_items
 from stanceframe.training.objective import IGNORE, build_items, loss_for_batch
 
 
 def tiny_config(encoder: str, **kw) -> TrainConfig:
-    base = dict(base_model=encoder, epochs=60, batch_size=4, lr=5e-3, head_lr=2e-2,
-                warmup_ratio=0.0, dropout=0.0, patience=40, max_length=48)
+    base = dict(
+        base_model=encoder,
+        epochs=60,
+        batch_size=4,
+        lr=5e-3,
+        head_lr=2e-2,
+        warmup_ratio=0.0,
+        dropout=0.0,
+        patience=40,
+        max_length=48,
+    )
     base.update(kw)
     return TrainConfig(**base)
 
 
 def test_both_heads_overfit_a_handful(tiny_encoder_dir, examples):
     result = train_model(examples, examples, tiny_config(tiny_encoder_dir), progress=False)
-    preds = result.predictor.predict([e.text for e in examples], [list(e.targets) for e in examples])
-    gold_pairs = [(lab, p["stance"][t]) for e, p in zip(examples, preds) for t, lab in e.targets.items()]
+    preds = result.predictor.predict(
+        [e.text for e in examples], [list(e.targets) for e in examples]
+    )
+    gold_pairs = [
+        (lab, p["stance"][t])
+        for e, p in zip(examples, preds, strict=False)
+        for t, lab in e.targets.items()
+    ]
     assert sum(g == p for g, p in gold_pairs) / len(gold_pairs) >= 0.9
-    exact = sum(sorted(p["frames"]) == sorted(e.frames) for e, p in zip(examples, preds))
+    exact = sum(
+        sorted(p["frames"]) == sorted(e.frames) for e, p in zip(examples, preds, strict=False)
+    )
     assert exact / len(examples) >= 0.8
     assert result.dev_metrics["dev_frames_macro_f1"] >= 0.8
     assert result.dev_metrics["best_epoch"] >= 1
@@ -44,7 +61,9 @@ def test_rows_without_targets_train_frames_only():
     a = [it for it in items if it.text == "Families fled."]
     assert len(a) == 1 and a[0].stance == IGNORE and a[0].frames == [0.0, 0.0, 1.0]
     b = [it for it in items if it.text == "X said Y lied."]
-    assert len(b) == 1 and b[0].frames is None and b[0].stance == schema.stance_labels.index("against")
+    assert (
+        len(b) == 1 and b[0].frames is None and b[0].stance == schema.stance_labels.index("against")
+    )
     c = [it for it in items if it.text == "Z spoke."]
     # one pass per target plus a sentence-alone pass for frames; each weighted 1/2
     assert [it.target for it in c] == ["Z", None] and all(it.frame_weight == 0.5 for it in c)
@@ -54,7 +73,9 @@ def _head_grads(encoder_dir, rows):
     schema = LabelSchema()
     p = Predictor.untrained(encoder_dir, schema, max_length=32)
     items = build_items(rows, schema)
-    batch = collate(encode_items(p.tokenizer, [i.text for i in items], [i.target for i in items], 32), 0)
+    batch = collate(
+        encode_items(p.tokenizer, [i.text for i in items], [i.target for i in items], 32), 0
+    )
     stance_logits, frame_logits = p.network.train()(**batch)
     loss_for_batch(items, stance_logits, frame_logits, None, None, TrainConfig()).backward()
     grad = lambda head: 0.0 if head.weight.grad is None else head.weight.grad.abs().sum().item()  # noqa: E731
@@ -79,8 +100,14 @@ def test_save_then_load_gives_identical_probabilities(tiny_encoder_dir, examples
     assert p.predict(texts, targets) == q.predict(texts, targets)
     assert q.thresholds["accusation"] == 0.35
     files = {f.name for f in (tmp_path / "m").iterdir()}
-    assert {"model.safetensors", "config.json", "stanceframe.json", "README.md",
-            "training_config.json", "metrics.json"} <= files
+    assert {
+        "model.safetensors",
+        "config.json",
+        "stanceframe.json",
+        "README.md",
+        "training_config.json",
+        "metrics.json",
+    } <= files
     assert not any(f.endswith((".bin", ".pkl", ".pt")) for f in files)
     assert "dev_frames_macro_f1" in (tmp_path / "m" / "README.md").read_text()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import platform
 import subprocess
-from datetime import datetime, timezone
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,10 @@ PUBLISHED: dict[str, list[tuple[str, dict[str, float]]]] = {
         ("BERTweet (TweetEval leaderboard)", {"f_avg": 71.2}),
     ],
     "newsmtsc": [
-        ("best model in the NewsMTSC paper (Hamborg & Donnay 2021)", {"macro_f1_rw": 83.1, "macro_f1_mt": 82.5}),
+        (
+            "best model in the NewsMTSC paper (Hamborg & Donnay 2021)",
+            {"macro_f1_rw": 83.1, "macro_f1_mt": 82.5},
+        ),
     ],
     "polnear": [],
 }
@@ -79,7 +82,7 @@ def write_report(name: str, report: dict[str, Any], out_dir: Path) -> dict[str, 
 
     report = {
         "benchmark": name,
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **git_commit(),
         **{k: v for k, v in report.items() if k != "benchmark"},
         "environment": {
@@ -92,7 +95,11 @@ def write_report(name: str, report: dict[str, Any], out_dir: Path) -> dict[str, 
     }
     metric, floor = TARGETS[name]
     value = headline(name, report)[metric]
-    report["target"] = {"metric": metric, "at_least": floor, "met": value is not None and value >= floor}
+    report["target"] = {
+        "metric": metric,
+        "at_least": floor,
+        "met": value is not None and value >= floor,
+    }
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     atomic_write(out_dir / f"{name}.json", lambda fh: fh.write(text))
     markdown = render_markdown(name, report)
@@ -114,7 +121,8 @@ def render_markdown(name: str, report: dict[str, Any]) -> str:
         f"- commit: `{report['commit']}`{dirty}",
         f"- command: `{report['command']}`",
         f"- data: `{report['data']['path']}`",
-        f"- run time: {report['elapsed_seconds']} s on {report['environment']['torch_threads']} torch threads",
+        f"- run time: {report['elapsed_seconds']} s, "
+        f"{report['environment']['torch_threads']} torch threads",
         "",
         "Figures in percent.",
         "",
@@ -122,22 +130,33 @@ def render_markdown(name: str, report: dict[str, Any]) -> str:
         "| --- |" + " ---: |" * len(cols),
     ]
     ours = headline(name, report)
-    lines.append("| **stanceframe (this run)** | " + " | ".join(_pct(ours[k]) for k, _ in cols) + " |")
+    lines.append(
+        "| **stanceframe (this run)** | " + " | ".join(_pct(ours[k]) for k, _ in cols) + " |"
+    )
     for system, figures in PUBLISHED[name]:
         cells = [f"{figures[k]:.2f}" if k in figures else "—" for k, _ in cols]
         lines.append(f"| {system} | " + " | ".join(cells) + " |")
     target = report["target"]
-    verdict = "met" if target["met"] else "NOT met: see the notes below"
+    verdict = "met" if target["met"] else "NOT met"
     lines += ["", f"Target from issue 7: {target['metric']} ≥ {target['at_least']:.2f}: {verdict}."]
+    if report.get("notes"):
+        lines += ["", "## Notes", "", report["notes"].strip()]
     lines += _details(name, report)
-    lines += ["", "## Settings", "", "```json", json.dumps(report["settings"], indent=2), "```"]
+    if report["settings"]:
+        lines += ["", "## Settings", "", "```json", json.dumps(report["settings"], indent=2), "```"]
     if "training" in report:
         tr = report["training"]
+        dev = tr["dev_metrics"]
+        kept = (
+            f"kept epoch {dev.get('best_epoch')} (best on dev)"
+            if tr["n_dev_rows"]
+            else "no dev set, so no early stopping: the final weights are used"
+        )
         lines += [
             "",
             f"Trained on {tr['n_train_rows']} rows ({tr['n_train_pairs']} sentence-target pairs), "
             f"dev {tr['n_dev_rows']} rows, in {tr['train_seconds']} s; "
-            f"epochs run {tr['dev_metrics'].get('epochs_run')}, kept epoch {tr['dev_metrics'].get('best_epoch')}.",
+            f"epochs run {dev.get('epochs_run')}, {kept}.",
             "",
             "Full training config:",
             "",
@@ -151,18 +170,42 @@ def render_markdown(name: str, report: dict[str, Any]) -> str:
 def _details(name: str, report: dict[str, Any]) -> list[str]:
     m = report["metrics"]
     if name == "semeval2016":
-        out = ["", "## Per target", "", "| target | n | F_avg | macro-F1 |", "| --- | ---: | ---: | ---: |"]
+        out = [
+            "",
+            "## Per target",
+            "",
+            "| target | n | F_avg | macro-F1 |",
+            "| --- | ---: | ---: | ---: |",
+        ]
         for target, t in m["per_target"].items():
             out.append(f"| {target} | {t['n']} | {_pct(t['f_avg'])} | {_pct(t['macro_f1'])} |")
         return out
     if name == "newsmtsc":
-        out = ["", "## Per test set", "", "| test set | pairs | macro-F1 | accuracy |", "| --- | ---: | ---: | ---: |"]
-        for split, label in (("rw", "devtest_rw (real-world)"), ("mt", "devtest_mt (multi-target)")):
-            out.append(f"| {label} | {m[split]['n']} | {_pct(m[split]['macro_f1'])} | {_pct(m[split]['accuracy'])} |")
+        out = [
+            "",
+            "## Per test set",
+            "",
+            "| test set | pairs | macro-F1 | accuracy |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for split, label in (
+            ("rw", "devtest_rw (real-world)"),
+            ("mt", "devtest_mt (multi-target)"),
+        ):
+            row = m[split]
+            cells = [str(row["n"]), _pct(row["macro_f1"]), _pct(row["accuracy"])]
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
         return out
     a, d, model = m["attribution"], report["data"], report["model"]
-    return [
+    out = [
         "",
         f"{d['n_sentences']} sentences (dev {d['dev']}, test {d['test']}), "
         f"{a['support']} with a Cue span; model `{model['path']}`, threshold {model['threshold']}.",
+        "",
+        "| split | sentences with a Cue | precision | recall | F1 |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
+    for split, s in m["per_split"].items():
+        cells = [str(s["support"]), _pct(s["precision"]), _pct(s["recall"]), _pct(s["f1"])]
+        out.append(f"| {split} | " + " | ".join(cells) + " |")
+    return out

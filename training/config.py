@@ -64,7 +64,9 @@ class TrainConfig:
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
-            raise ConfigError(f"invalid value for {', '.join(bad)}: {[getattr(self, b) for b in bad]}")
+            raise ConfigError(
+                f"invalid value for {', '.join(bad)}: {[getattr(self, b) for b in bad]}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -87,7 +89,8 @@ def config_from_dict(data: dict[str, Any], source: str = "config") -> TrainConfi
             ok = True
         if not ok:
             raise ConfigError(
-                f"{source}: {name} must be {expected.__name__}, got {type(value).__name__} {value!r}"
+                f"{source}: {name} must be {expected.__name__}, "
+                f"got {type(value).__name__} {value!r}"
             )
     cast = {k: float(v) if type(getattr(TrainConfig(), k)) is float else v for k, v in data.items()}
     return TrainConfig(**cast)

@@ -50,7 +50,9 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def bucketed_batches(items: list[TrainItem], lengths: list[int], batch_size: int, rng: random.Random):
+def bucketed_batches(
+    items: list[TrainItem], lengths: list[int], batch_size: int, rng: random.Random
+):
     """Shuffle, sort by length inside windows of 50 batches, then shuffle the batches.
 
     Similar lengths share a batch (little padding) while the order still
@@ -128,7 +130,7 @@ def train_model(
     rng = random.Random(config.seed)
     pad_id = tokenizer.pad_token_id or 0
 
-    best_score, best_state, best_epoch, stale = -1.0, None, 0, 0
+    best_score, best_state, best_epoch, stale = -float("inf"), None, 0, 0
     history: list[dict[str, Any]] = []
     bar = tqdm(total=total, disable=not progress, desc="train", unit="step", file=sys.stderr)
     for epoch in range(1, config.epochs + 1):

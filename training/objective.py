@@ -70,11 +70,15 @@ def class_weights(
     if framed and schema.frame_labels:
         pos = np.asarray(framed).sum(axis=0)
         neg = len(framed) - pos
-        frame_w = torch.tensor(np.clip(np.sqrt(neg / np.maximum(pos, 1)), 0.5, 5.0), dtype=torch.float)
+        frame_w = torch.tensor(
+            np.clip(np.sqrt(neg / np.maximum(pos, 1)), 0.5, 5.0), dtype=torch.float
+        )
     return stance_w, frame_w
 
 
-def loss_for_batch(items, stance_logits, frame_logits, stance_w, frame_pos_w, config) -> torch.Tensor:
+def loss_for_batch(
+    items, stance_logits, frame_logits, stance_w, frame_pos_w, config
+) -> torch.Tensor:
     loss = torch.zeros(())
     labels = torch.tensor([it.stance for it in items])
     if stance_logits is not None and (labels != IGNORE).any():
@@ -106,13 +110,17 @@ def dev_scores(predictor, dev: list[Example], schema: LabelSchema) -> dict[str, 
     preds = predictor.predict([ex.text for ex in dev], [list(ex.targets) for ex in dev])
     scores: dict[str, float] = {}
     gold_s = [label for ex in dev for label in ex.targets.values()]
-    pred_s = [p["stance"][t] for ex, p in zip(dev, preds) for t in ex.targets]
+    pred_s = [p["stance"][t] for ex, p in zip(dev, preds, strict=False) for t in ex.targets]
     parts = []
     if gold_s and schema.stance_labels:
         scores["dev_stance_macro_f1"] = float(
-            f1_score(gold_s, pred_s, labels=list(schema.stance_labels), average="macro", zero_division=0)
+            f1_score(
+                gold_s, pred_s, labels=list(schema.stance_labels), average="macro", zero_division=0
+            )
         )
-        scores["dev_stance_accuracy"] = float(np.mean([g == p for g, p in zip(gold_s, pred_s)]))
+        scores["dev_stance_accuracy"] = float(
+            np.mean([g == p for g, p in zip(gold_s, pred_s, strict=False)])
+        )
         parts.append(scores["dev_stance_macro_f1"])
     gold_f, probs = _frame_arrays(preds, dev, schema)
     if len(gold_f) and schema.frame_labels:
@@ -120,7 +128,7 @@ def dev_scores(predictor, dev: list[Example], schema: LabelSchema) -> dict[str, 
         pred_f = (probs >= thr).astype(int)
         per = f1_score(gold_f, pred_f, average=None, zero_division=0)
         scores["dev_frames_macro_f1"] = float(np.mean(per))
-        for label, value in zip(schema.frame_labels, per):
+        for label, value in zip(schema.frame_labels, per, strict=False):
             scores[f"dev_f1_{label}"] = float(value)
         parts.append(scores["dev_frames_macro_f1"])
     scores["selection"] = float(np.mean(parts)) if parts else 0.0

