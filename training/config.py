@@ -26,7 +26,7 @@ class TrainConfig:
     # Base encoder: a local model directory or installed name; "" = bundled all-MiniLM-L6-v2.
     base_model: str = ""
     max_length: int = 128
-    epochs: int = 10
+    epochs: int = 6
     batch_size: int = 16
     lr: float = 5e-5  # encoder learning rate
     head_lr: float = 1e-3  # the two heads start from scratch and learn faster
@@ -34,7 +34,7 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     grad_clip: float = 1.0
     dropout: float = 0.1
-    patience: int = 3  # epochs without dev improvement before stopping
+    patience: int = 2  # epochs without dev improvement before stopping
     min_epochs: int = 1
     seed: int = 13
     class_weights: bool = True

@@ -122,7 +122,8 @@ def train_model(
             {"params": decay, "lr": config.lr, "weight_decay": config.weight_decay},
             {"params": no_decay, "lr": config.lr, "weight_decay": 0.0},
             {"params": heads, "lr": config.head_lr, "weight_decay": config.weight_decay},
-        ]
+        ],
+        fused=True,  # one kernel for all parameters: the optimizer step is ~1/4 of a CPU step
     )
     steps_per_epoch = -(-len(items) // config.batch_size)
     total = steps_per_epoch * config.epochs
