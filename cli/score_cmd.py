@@ -84,7 +84,7 @@ def _wants_progress(inputs: list[str], progress: bool | None) -> bool:
 
 @handle_errors
 def score(
-    inputs: list[str] = typer.Argument(..., help=INPUTS_HELP),
+    inputs: list[str] = typer.Argument(..., metavar="INPUT", help=INPUTS_HELP),
     target: list[str] = typer.Option(
         [], "--target", "-t", help="Target to judge stance toward (repeatable)."
     ),
@@ -195,7 +195,7 @@ def bench(
     predictor = _load(model)
     texts = [read_text(p) for p in inputs]
     sentences = bench_sentences(n, texts or None)
-    err(f"timing {len(sentences)} sentences (naive loop first; this takes a while) ...")
+    err(f"timing {len(sentences)} sentences, 4 variants in rounds (this takes a while) ...")
     result = run_benchmark(predictor, sentences, target, batch_size=batch_size, try_bf16=bf16)
     print(json.dumps(result, indent=2) if as_json else format_report(result))
 

@@ -9,6 +9,7 @@ all (sentence, target) items once, runs them in length-sorted batches under
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,34 @@ from stanceframe.model.encoding import collate, encode_items, length_sorted_batc
 from stanceframe.model.network import StanceFrameNet
 
 PROB_DECIMALS = 6
+PRECISIONS = ("fp32", "bf16", "mixed")
+# Wider than any bf16-vs-fp32 probability difference measured (about 0.002).
+MIXED_MARGIN = 0.02
+
+
+def cpu_has_fast_bf16() -> bool:
+    """True where the CPU computes bf16 natively (AVX512-BF16 or AMX); elsewhere
+    bf16 autocast is emulated and slower than fp32."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            flags = fh.read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def check_precision(value: str) -> str:
+    if value not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {value!r}")
+    return value
+
+
+def default_precision() -> str:
+    """``$STANCEFRAME_PRECISION``, else "mixed" on CPUs with native bf16, else "fp32"."""
+    env = os.environ.get("STANCEFRAME_PRECISION")
+    if env:
+        return check_precision(env)
+    return "mixed" if cpu_has_fast_bf16() else "fp32"
 
 
 class Predictor:
@@ -31,7 +60,7 @@ class Predictor:
         thresholds: dict[str, float] | None = None,
         max_length: int = 128,
         info: dict[str, Any] | None = None,
-        bf16: bool = False,
+        precision: str | None = None,
     ):
         self.network = network.eval()
         self.tokenizer = tokenizer
@@ -40,9 +69,9 @@ class Predictor:
         self.thresholds.update(thresholds or {})
         self.max_length = max_length
         self.info = dict(info or {})
-        # bf16 autocast is opt-in: it is only worth it where the benchmark shows
-        # both a speed-up and identical labels (see eval/speed.py).
-        self.bf16 = bf16
+        # "fp32", "bf16" or "mixed" (bf16, then fp32 for items near a decision);
+        # see eval/speed.py for the measurements behind the default.
+        self.precision = check_precision(precision or default_precision())
 
     @classmethod
     def untrained(
@@ -52,6 +81,7 @@ class Predictor:
         max_length: int = 128,
         seed: int = 0,
         dropout: float = 0.1,
+        precision: str | None = None,
     ) -> Predictor:
         """Random heads on a base encoder: the starting point of training, and tests."""
         from transformers import AutoModel, AutoTokenizer
@@ -76,7 +106,7 @@ class Predictor:
             encoder, len(schema.stance_labels), len(schema.frame_labels), dropout
         )
         info = {"name": "untrained", "base_model": str(encoder_dir)}
-        return cls(network, tokenizer, schema, max_length=max_length, info=info)
+        return cls(network, tokenizer, schema, max_length=max_length, info=info, precision=precision)
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Tokens each text needs on its own, special tokens included, untruncated."""
@@ -92,14 +122,17 @@ class Predictor:
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Stance and frame probabilities per item, in input order."""
         items = encode_items(self.tokenizer, texts, targets, self.max_length)
+        if self.precision == "mixed":
+            return self._mixed(items, targets, batch_size, progress)
+        return self._forward(items, batch_size, progress, bf16=self.precision == "bf16")
+
+    def _forward(self, items, batch_size: int, progress: bool, bf16: bool):
         n = len(items)
         stance = torch.zeros((n, len(self.schema.stance_labels)))
         frames = torch.zeros((n, len(self.schema.frame_labels)))
         pad_id = self.tokenizer.pad_token_id or 0
         lengths = [len(it.input_ids) for it in items]
-        autocast = (
-            torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
-        )
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
         bar = tqdm(total=n, disable=not progress, desc="predict", unit="item", leave=False)
         with torch.inference_mode(), autocast:
             for idx in length_sorted_batches(lengths, batch_size):
@@ -111,6 +144,29 @@ class Predictor:
                     frames[idx] = torch.sigmoid(frame_logits.float())
                 bar.update(len(idx))
         bar.close()
+        return stance, frames
+
+    def _mixed(self, items, targets, batch_size: int, progress: bool):
+        """bf16 for everything, then fp32 again for items close to a decision.
+
+        bf16 moves probabilities by ~1e-3 here (eval/speed.py measures it);
+        anything within ``MIXED_MARGIN`` of a threshold or of the runner-up
+        stance label is recomputed in fp32, so labels match fp32 while most of
+        the bf16 speed-up is kept.
+        """
+        stance, frames = self._forward(items, batch_size, progress, bf16=True)
+        unsure = torch.zeros(len(items), dtype=torch.bool)
+        if stance.shape[1] >= 2:
+            top2 = stance.topk(2, dim=-1).values
+            has_target = torch.tensor([t is not None for t in targets])
+            unsure |= has_target & (top2[:, 0] - top2[:, 1] < MIXED_MARGIN)
+        if frames.shape[1]:
+            thr = torch.tensor([self.thresholds[f] for f in self.schema.frame_labels])
+            unsure |= ((frames - thr).abs() < MIXED_MARGIN).any(dim=-1)
+        idx = unsure.nonzero().flatten().tolist()
+        if idx:
+            s32, f32 = self._forward([items[i] for i in idx], batch_size, False, bf16=False)
+            stance[idx], frames[idx] = s32, f32
         return stance, frames
 
     def predict(

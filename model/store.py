@@ -101,7 +101,9 @@ def read_meta(model_dir: str | Path) -> dict[str, Any]:
 
 
 def load_model(
-    model_dir: str | Path, expect_schema: LabelSchema | None = None, bf16: bool = False
+    model_dir: str | Path,
+    expect_schema: LabelSchema | None = None,
+    precision: str | None = None,
 ) -> Predictor:
     """Load a model directory for inference, offline. Checks completeness and labels."""
     from safetensors.torch import load_model as load_weights
@@ -135,4 +137,4 @@ def load_model(
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelError(f"{path}: cannot load model: {first}") from None
     info = {**meta.get("info", {}), "path": str(path)}
-    return Predictor(network, tokenizer, schema, thresholds, meta["max_length"], info, bf16=bf16)
+    return Predictor(network, tokenizer, schema, thresholds, meta["max_length"], info, precision)
