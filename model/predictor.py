@@ -106,7 +106,9 @@ class Predictor:
             encoder, len(schema.stance_labels), len(schema.frame_labels), dropout
         )
         info = {"name": "untrained", "base_model": str(encoder_dir)}
-        return cls(network, tokenizer, schema, max_length=max_length, info=info, precision=precision)
+        return cls(
+            network, tokenizer, schema, max_length=max_length, info=info, precision=precision
+        )
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Tokens each text needs on its own, special tokens included, untruncated."""

@@ -28,7 +28,7 @@ class TrainConfig:
     max_length: int = 128
     epochs: int = 6
     batch_size: int = 16
-    lr: float = 5e-5  # encoder learning rate
+    lr: float = 1e-4  # encoder learning rate
     head_lr: float = 1e-3  # the two heads start from scratch and learn faster
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
