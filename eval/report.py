@@ -223,13 +223,19 @@ def render_report(metrics: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def write_json_and_markdown(
+    out_dir: str | Path, data: dict[str, Any], json_name: str, markdown: str, md_name: str
+) -> None:
+    """Write a JSON file and its Markdown rendering into ``out_dir``, each atomically."""
+    out = Path(out_dir)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(out / json_name, lambda fh: fh.write(text))
+    atomic_write(out / md_name, lambda fh: fh.write(markdown))
+
+
 def write_report(metrics: dict[str, Any], out_dir: str | Path) -> None:
     """Write metrics.json and report.md into ``out_dir`` (each atomically)."""
-    out = Path(out_dir)
-    text = json.dumps(metrics, indent=2, ensure_ascii=False) + "\n"
-    atomic_write(out / "metrics.json", lambda fh: fh.write(text))
-    report = render_report(metrics)
-    atomic_write(out / "report.md", lambda fh: fh.write(report))
+    write_json_and_markdown(out_dir, metrics, "metrics.json", render_report(metrics), "report.md")
 
 
 def format_summary(metrics: dict[str, Any]) -> str:

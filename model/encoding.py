@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import torch
 
+from stanceframe.model.mentions import find_mentions, token_in_spans
+
 
 @dataclass
 class Encoded:
-    """Token ids of one item plus, per token, 0 sentence / 1 target segment."""
+    """Token ids of one item plus its per-token segment (0 sentence, 1 target, 2 mention)."""
 
     input_ids: list[int]
     segment: list[int]
@@ -26,24 +28,32 @@ def encode_items(
 ) -> list[Encoded]:
     """Tokenize ``(text, target)`` items; ``target=None`` encodes the text alone.
 
-    ``longest_first`` trims the longer of the two token by token: in practice
-    the sentence, so a (short) target name survives whole and the stance head
-    knows what it is judging; an absurdly long target is trimmed instead of
+    Segments: 0 sentence, 1 target, 2 sentence tokens that mention the target
+    (see ``mentions``), -1 padding. ``longest_first`` truncation trims the
+    longer of the two token by token: in practice the sentence, so a (short)
+    target name survives whole; an absurdly long target is trimmed instead of
     failing the whole batch.
     """
     out: list[Encoded | None] = [None] * len(texts)
     pair_idx = [i for i, t in enumerate(targets) if t is not None]
     single_idx = [i for i, t in enumerate(targets) if t is None]
     if pair_idx:
+        fast = getattr(tokenizer, "is_fast", False)
         enc = tokenizer(
             [texts[i] for i in pair_idx],
             [targets[i] for i in pair_idx],
             truncation="longest_first",
             max_length=max_length,
+            return_offsets_mapping=fast,
         )
         for row, i in enumerate(pair_idx):
             seq_ids = enc.sequence_ids(row)
-            segment = [1 if s == 1 else 0 for s in seq_ids]
+            spans = find_mentions(texts[i], targets[i]) if fast else []
+            offsets = enc["offset_mapping"][row] if fast else [(0, 0)] * len(seq_ids)
+            segment = [
+                1 if s == 1 else 2 if s == 0 and token_in_spans(off, spans) else 0
+                for s, off in zip(seq_ids, offsets, strict=True)
+            ]
             out[i] = Encoded(enc["input_ids"][row], segment, _types(enc, row))
     if single_idx:
         enc = tokenizer([texts[i] for i in single_idx], truncation=True, max_length=max_length)

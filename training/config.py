@@ -43,6 +43,10 @@ class TrainConfig:
     # Also train frames on the sentence alone when it has targets, so frame
     # labels do not depend on which targets a user asks about.
     sentence_only_frames: bool = True
+    # Stance augmentation (training/augment.py): share of (sentence, target) pairs
+    # copied with the target renamed, and of sentences paired with an absent target.
+    augment_rename: float = 0.5
+    augment_absent: float = 0.25
     bf16: bool = False  # bf16 autocast in training (measured in the benchmark; off by default)
     threads: int = 0  # torch threads; 0 = torch's default (one per core)
     dev_fraction: float = 0.15  # dev share carved by document when the data has no dev split
@@ -61,6 +65,8 @@ class TrainConfig:
             "dev_fraction": 0 < self.dev_fraction < 1,
             "threads": self.threads >= 0,
             "max_train_examples": self.max_train_examples >= 0,
+            "augment_rename": 0 <= self.augment_rename <= 1,
+            "augment_absent": 0 <= self.augment_absent <= 1,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

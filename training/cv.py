@@ -11,7 +11,6 @@ the folds.
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import sys
@@ -20,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from stanceframe.data.errors import StanceframeError
-from stanceframe.data.io import atomic_write
 from stanceframe.data.schema import Example, LabelSchema
 from stanceframe.data.split import assign_splits, by_split
 from stanceframe.eval.evaluate import compute_metrics
-from stanceframe.eval.report import ROWS
+from stanceframe.eval.report import ROWS, write_json_and_markdown
 from stanceframe.eval.scoring import HEADLINE
 from stanceframe.training.config import TrainConfig
 from stanceframe.training.loop import train_model
@@ -212,8 +210,4 @@ def format_cv_summary(result: dict[str, Any]) -> str:
 
 
 def write_cv(result: dict[str, Any], out_dir: str | Path) -> None:
-    out = Path(out_dir)
-    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-    atomic_write(out / "cv.json", lambda fh: fh.write(text))
-    report = render_cv(result)
-    atomic_write(out / "cv.md", lambda fh: fh.write(report))
+    write_json_and_markdown(out_dir, result, "cv.json", render_cv(result), "cv.md")

@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from stanceframe.data.schema import Example, LabelSchema
 from stanceframe.model.encoding import collate, encode_items
 from stanceframe.model.predictor import Predictor
+from stanceframe.training.augment import augment_stance
 from stanceframe.training.config import TrainConfig
 from stanceframe.training.objective import (
     TrainItem,
@@ -103,6 +104,9 @@ def train_model(
     items = build_items(train, schema, config.sentence_only_frames)
     if not items:
         raise ValueError("no trainable rows: every row lacks both targets and frame labels")
+    items += augment_stance(
+        train, schema, config.augment_rename, config.augment_absent, config.seed
+    )
     encoded = encode_items(
         tokenizer, [it.text for it in items], [it.target for it in items], config.max_length
     )
