@@ -19,7 +19,14 @@ from stanceframe.data.schema import Example, LabelSchema
 from stanceframe.eval.baselines import fit_baselines
 from stanceframe.eval.calibration import frame_calibration, stance_calibration
 from stanceframe.eval.metrics import top_confusions
-from stanceframe.eval.scoring import HEADLINE, Aligned, Gold, align, confidence_intervals
+from stanceframe.eval.scoring import (
+    HEADLINE,
+    Aligned,
+    Gold,
+    align,
+    confidence_intervals,
+    topic_breakdown,
+)
 from stanceframe.eval.scoring import system_metrics as score
 
 SCHEMA_VERSION = 1
@@ -189,6 +196,7 @@ def compute_metrics(
     worst = _worst(gold, model, worst_k)
     cells = top_confusions(metrics["model"]["stance"].get("confusion", []), gold.stance_labels)
     metrics["worst_confusions"] = {"stance_cells": cells, **worst}
+    metrics["by_topic"] = topic_breakdown(examples, preds, predictor.schema, train_examples)
     metrics["notes"] = notes(metrics)
     return metrics, preds
 

@@ -124,6 +124,25 @@ def _confusion(metrics: dict[str, Any]) -> list[str]:
     )
 
 
+def _by_topic(by_topic: dict[str, Any]) -> list[str]:
+    rows = [
+        [
+            name.replace("_", " "),
+            ", ".join(part["topics"]),
+            f"{part['n_sentences']} ({part['n_docs']} docs)",
+            _num(part["stance_macro_f1"]),
+            _num(part["frames_macro_f1"]),
+        ]
+        for name, part in by_topic.items()
+    ]
+    header = ["topics", "which", "sentences", "stance macro-F1", "frames macro-F1"]
+    return _table(header, rows) + [
+        "Unseen topics never occur in the training split: their scores estimate how the model "
+        "does on subjects it was not trained on.",
+        "",
+    ]
+
+
 def _calibration(metrics: dict[str, Any]) -> list[str]:
     cal = metrics["calibration"]
     lines = [
@@ -214,6 +233,8 @@ def render_report(metrics: dict[str, Any]) -> str:
     lines += ["## Stance per class (model)", ""] + _per_class(metrics, "stance", "per_class")
     lines += _confusion(metrics)
     lines += ["## Frames per label (model)", ""] + _per_class(metrics, "frames", "per_label")
+    if metrics.get("by_topic"):
+        lines += ["## Seen vs unseen topics (model)", ""] + _by_topic(metrics["by_topic"])
     lines += ["## Calibration", ""] + _calibration(metrics)
     lines += ["## Worst confusions", ""] + _worst(metrics)
     if metrics.get("plots"):

@@ -204,3 +204,24 @@ def test_own_label_schema_without_frame_annotations(tmp_path):
     assert metrics["calibration"]["frames"]["ece"] is None
     assert "confusion_frames_model" not in metrics["plots"]
     assert "| Frames macro-F1 | n/a |" in (tmp_path / "report.md").read_text()
+
+
+def test_topic_breakdown_separates_seen_and_unseen_topics(tiny_encoder_dir):
+    from dataclasses import replace
+
+    from conftest import make_examples
+
+    from stanceframe.eval.scoring import topic_breakdown
+    from stanceframe.model import Predictor
+
+    rows = [
+        replace(ex, topic="floods" if ex.doc_id == "d1" else "courts") for ex in make_examples()
+    ]
+    train = [replace(rows[0], id="t", topic="floods")]
+    p = Predictor.untrained(tiny_encoder_dir, max_length=48)
+    preds = p.predict([ex.text for ex in rows], [list(ex.targets) for ex in rows])
+    out = topic_breakdown(rows, preds, p.schema, train)
+    assert out["seen_topics"]["topics"] == ["floods"] and out["seen_topics"]["n_docs"] == 1
+    assert out["unseen_topics"]["topics"] == ["courts"] and out["unseen_topics"]["n_sentences"] == 8
+    assert 0.0 <= out["unseen_topics"]["frames_macro_f1"] <= 1.0
+    assert topic_breakdown(make_examples(), preds, p.schema, train) is None  # no topic fields
