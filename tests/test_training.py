@@ -151,3 +151,32 @@ def test_training_is_reproducible(tiny_encoder_dir, examples):
     b = train_model(examples, examples, cfg, progress=False).predictor
     texts, targets = [e.text for e in examples], [list(e.targets) for e in examples]
     assert a.predict(texts, targets) == b.predict(texts, targets)
+
+
+def test_thresholds_shrink_toward_half_when_dev_f1_is_flat(tiny_encoder_dir):
+    from stanceframe.training.objective import tune_thresholds
+
+    class Fixed:
+        thresholds = {"attribution": 0.5, "accusation": 0.5, "humanitarian_appeal": 0.5}
+
+        def __init__(self, probs):
+            self.probs = probs
+
+        def predict(self, texts, targets):
+            return [{"frame_probs": p} for p in self.probs]
+
+    dev = [
+        Example(id=str(i), text="t", frames=f)
+        for i, f in enumerate([["attribution"]] * 6 + [[]] * 4)
+    ]
+    # attribution: every threshold in [0.1, 0.9] separates perfectly -> flat F1 -> 0.5;
+    # accusation never occurs -> left alone; humanitarian: only 0.9 is perfect.
+    probs = [{"attribution": 0.95, "accusation": 0.2, "humanitarian_appeal": 0.5}] * 6 + [
+        {"attribution": 0.05, "accusation": 0.2, "humanitarian_appeal": 0.5}
+    ] * 4
+    dev[0] = Example(id="0", text="t", frames=["attribution", "humanitarian_appeal"])
+    probs[0] = {"attribution": 0.95, "accusation": 0.2, "humanitarian_appeal": 0.92}
+    out = tune_thresholds(Fixed(probs), dev, LabelSchema(), tolerance=0.02)
+    assert out["attribution"] == 0.5
+    assert out["accusation"] == 0.5
+    assert out["humanitarian_appeal"] == 0.55  # the nearest-to-0.5 perfect threshold

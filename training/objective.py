@@ -18,6 +18,9 @@ from sklearn.metrics import f1_score
 from stanceframe.data.schema import Example, LabelSchema
 
 IGNORE = -100
+# Dev F1 a threshold may give up to sit nearer 0.5: about one standard error of
+# a frame's F1 on a dev split of ~280 sentences (see tune_thresholds).
+THRESHOLD_TOLERANCE = 0.02
 
 
 @dataclass
@@ -135,8 +138,16 @@ def dev_scores(predictor, dev: list[Example], schema: LabelSchema) -> dict[str, 
     return scores
 
 
-def tune_thresholds(predictor, dev: list[Example], schema: LabelSchema) -> dict[str, float]:
-    """Per-frame threshold maximising dev F1; ties go to the value nearest 0.5."""
+def tune_thresholds(
+    predictor, dev: list[Example], schema: LabelSchema, tolerance: float = THRESHOLD_TOLERANCE
+) -> dict[str, float]:
+    """Per-frame thresholds tuned on dev, shrunk toward 0.5.
+
+    The threshold nearest 0.5 whose dev F1 is within ``tolerance`` of the best
+    wins. On a dev split of a few hundred sentences the exact arg-max is noise:
+    it drifted to 0.85 for `attribution` while dev F1 moved by 0.02 between
+    0.3 and 0.85, and cost recall on real news (PolNeAR recall 0.72).
+    """
     preds = predictor.predict([ex.text for ex in dev], [list(ex.targets) for ex in dev])
     gold, probs = _frame_arrays(preds, dev, schema)
     thresholds = dict(predictor.thresholds)
@@ -146,9 +157,8 @@ def tune_thresholds(predictor, dev: list[Example], schema: LabelSchema) -> dict[
     for j, label in enumerate(schema.frame_labels):
         if gold[:, j].sum() == 0:
             continue
-        best = max(
-            grid,
-            key=lambda t: (f1_score(gold[:, j], probs[:, j] >= t, zero_division=0), -abs(t - 0.5)),
-        )
-        thresholds[label] = float(best)
+        f1 = {t: f1_score(gold[:, j], probs[:, j] >= t, zero_division=0) for t in grid}
+        best = max(f1.values())
+        near = [t for t in grid if f1[t] >= best - tolerance]
+        thresholds[label] = float(min(near, key=lambda t: (abs(t - 0.5), t)))
     return thresholds
