@@ -50,3 +50,13 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def parse_precision(value: str) -> str:
+    """``--precision`` checked, or a usage error (exit 2)."""
+    from stanceframe.model.predictor import check_precision
+
+    try:
+        return check_precision(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--precision") from None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from stanceframe.cli.common import err, handle_errors
+from stanceframe.cli.common import err, handle_errors, parse_precision
 from stanceframe.data.errors import DataError, Problem
 from stanceframe.data.io import atomic_write, raw_rows
 
@@ -94,6 +94,12 @@ def predict(
         None, "--model", "-m", help="Model directory (default: the default model)."
     ),
     batch_size: int = typer.Option(32, min=1, help="Items per forward pass."),
+    precision: str = typer.Option(
+        None,
+        help="fp32, bf16 or mixed (bf16, then fp32 for items near a decision: fp32 labels, "
+        "about 2x faster). Default: mixed on CPUs with native bf16, else fp32; "
+        "$STANCEFRAME_PRECISION overrides.",
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Tag sentences: each output row is the input row plus "pred".
@@ -101,8 +107,12 @@ def predict(
     "pred" = {"frames": [...], "frame_probs": {label: p}, "stance": {target: label},
     "stance_probs": {target: {label: p}}}. Same model and input give byte-identical output.
     """
+    if precision is not None:  # checked before the (possibly slow) model load
+        precision = parse_precision(precision)
     rows = _predict_rows(input)
     predictor = resolve_model(model, progress)
+    if precision is not None:
+        predictor.precision = precision
     texts = [row["text"] for _, row in rows]
     targets = [list(row.get("targets") or []) for _, row in rows]
     preds = predictor.predict(texts, targets, batch_size=batch_size, progress=progress)

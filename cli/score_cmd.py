@@ -17,7 +17,7 @@ from pathlib import Path
 
 import typer
 
-from stanceframe.cli.common import err, handle_errors
+from stanceframe.cli.common import err, handle_errors, parse_precision
 from stanceframe.data.articles import (
     CORPUS_SUFFIXES,
     DEFAULT_MAX_BYTES,
@@ -99,6 +99,12 @@ def score(
         None, "--output", "-o", help="Write here (atomically) instead of stdout."
     ),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Sentences per forward pass."),
+    precision: str = typer.Option(
+        None,
+        help="fp32, bf16 or mixed (bf16, then fp32 for items near a decision: fp32 labels, "
+        "about 2x faster). Default: mixed on CPUs with native bf16, else fp32; "
+        "$STANCEFRAME_PRECISION overrides.",
+    ),
     text_col: str = typer.Option("text", "--text-col", help="Corpus: the text field/column."),
     id_col: str = typer.Option("id", "--id-col", help="Corpus: the id field/column."),
     max_size: float = typer.Option(
@@ -112,6 +118,8 @@ def score(
     ),
 ) -> None:
     """Score articles: frames and stance per sentence, with offsets, and a summary per article."""
+    if precision is not None:  # checked before the (possibly slow) model load
+        precision = parse_precision(precision)
     from tqdm.auto import tqdm
 
     from stanceframe.model.render import write_results
@@ -120,6 +128,8 @@ def score(
     fmt = _format(fmt, output)
     _set_threads(threads)
     predictor = _load(model)
+    if precision is not None:
+        predictor.precision = precision
     options = ReadOptions(text_col=text_col, id_col=id_col, max_bytes=int(max_size * 1e6))
     targets = list(dict.fromkeys(t.strip() for t in target if t.strip()))
     failures: list[InputFailure] = []
@@ -183,7 +193,9 @@ def bench(
     ),
     threads: int = typer.Option(0, "--threads", min=0, help="Torch threads (0: torch's default)."),
     bf16: bool = typer.Option(
-        True, "--bf16/--no-bf16", help="Also time bf16 autocast and report its label agreement."
+        True,
+        "--bf16/--no-bf16",
+        help="Also time mixed (bf16 + fp32 re-check) and pure bf16, with label agreement.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
@@ -195,7 +207,10 @@ def bench(
     predictor = _load(model)
     texts = [read_text(p) for p in inputs]
     sentences = bench_sentences(n, texts or None)
-    err(f"timing {len(sentences)} sentences, 4 variants in rounds (this takes a while) ...")
+    variants = 5 if bf16 else 3
+    err(
+        f"timing {len(sentences)} sentences, {variants} variants in rounds (this takes a while) ..."
+    )
     result = run_benchmark(predictor, sentences, target, batch_size=batch_size, try_bf16=bf16)
     print(json.dumps(result, indent=2) if as_json else format_report(result))
 

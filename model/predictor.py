@@ -47,7 +47,11 @@ def default_precision() -> str:
     """``$STANCEFRAME_PRECISION``, else "mixed" on CPUs with native bf16, else "fp32"."""
     env = os.environ.get("STANCEFRAME_PRECISION")
     if env:
-        return check_precision(env)
+        if env not in PRECISIONS:
+            from stanceframe.model.errors import ModelError
+
+            raise ModelError(f"STANCEFRAME_PRECISION={env!r}: expected one of {PRECISIONS}")
+        return env
     return "mixed" if cpu_has_fast_bf16() else "fp32"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stanceframe.model import Predictor
+from stanceframe.model import ModelError, Predictor
 from stanceframe.model.predictor import check_precision, default_precision
 
 
@@ -47,5 +47,5 @@ def test_precision_choice(monkeypatch):
     monkeypatch.setenv("STANCEFRAME_PRECISION", "fp32")
     assert default_precision() == "fp32"
     monkeypatch.setenv("STANCEFRAME_PRECISION", "half")
-    with pytest.raises(ValueError):
+    with pytest.raises(ModelError, match="STANCEFRAME_PRECISION='half'"):
         default_precision()
