@@ -165,7 +165,29 @@ def info(
     print(json.dumps(meta, indent=2, ensure_ascii=False))
 
 
+@handle_errors
+def bench_train(
+    steps: int = typer.Option(40, min=5, help="Training steps timed per precision."),
+    full: bool = typer.Option(
+        False, "--full", help="Also train the default model in fp32 and bf16 (about 10 min)."
+    ),
+    config: Path = typer.Option(None, "--config", "-c", help="TOML config (default: default)."),
+    threads: int = typer.Option(0, min=0, help="Torch threads (0: torch's default)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Training speed: fp32 vs bf16 throughput, model load time; --full: end to end."""
+    from stanceframe.training.bench import format_report, run
+
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    result = run(steps, full, str(config) if config else None)
+    print(json.dumps(result, indent=2) if as_json else format_report(result))
+
+
 def register(app: typer.Typer) -> None:
     app.command()(train)
     app.command()(predict)
+    app.command("bench-train")(bench_train)
     app.add_typer(model_app, name="model")

@@ -135,3 +135,11 @@ def test_evaluate_writes_report_with_baselines(trained, tmp_path):
     metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text(encoding="utf-8"))
     assert {"majority", "tfidf_logreg"} <= set(metrics["baselines"])
     assert (tmp_path / "rep" / "report.md").is_file()
+
+
+def test_bench_train_prints_fp32_and_bf16_throughput():
+    res = run("bench-train", "--steps", "6", "--json")
+    figures = json.loads(res.stdout)
+    assert set(figures["throughput"]["items_per_s"]) == {"fp32", "bf16"}
+    assert figures["throughput"]["items_timed"] > 0
+    assert figures["load_seconds_min"] > 0
