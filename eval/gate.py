@@ -51,15 +51,22 @@ def _flatten(tree: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
             out[path] = value
 
 
+def _read(path: Path, parse: Any, kind: str, syntax: str) -> Any:
+    """Parse a UTF-8 file, or a one-line ``DataError`` naming it."""
+    if not path.is_file():
+        raise DataError(Problem(str(path), 0, "file", f"no such {kind} file"))
+    try:
+        return parse(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:  # TOML and JSON errors are ValueErrors
+        raise DataError(
+            Problem(str(path), 0, syntax, f"not valid {syntax.upper()}: {exc}")
+        ) from None
+
+
 def load_floors(path: str | Path = FLOOR_PATH) -> dict[str, float]:
     """Dotted metric path -> minimum, from a floor TOML file."""
     path = Path(path)
-    if not path.is_file():
-        raise DataError(Problem(str(path), 0, "file", "no such floor file"))
-    try:
-        tree = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(Problem(str(path), 0, "toml", f"not valid TOML: {exc}")) from None
+    tree = _read(path, tomllib.loads, "floor", "toml")
     flat: dict[str, Any] = {}
     _flatten(tree, "", flat)
     problems = [
@@ -76,12 +83,7 @@ def load_floors(path: str | Path = FLOOR_PATH) -> dict[str, float]:
 
 def load_metrics(path: str | Path) -> dict[str, Any]:
     path = Path(path)
-    if not path.is_file():
-        raise DataError(Problem(str(path), 0, "file", "no such metrics file"))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(Problem(str(path), 0, "json", f"not valid JSON: {exc}")) from None
+    data = _read(path, json.loads, "metrics", "json")
     if not isinstance(data, dict):
         raise DataError(Problem(str(path), 0, "json", "expected a JSON object (metrics.json)"))
     return data
