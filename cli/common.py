@@ -10,6 +10,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -60,3 +61,20 @@ def parse_precision(value: str) -> str:
         return check_precision(value)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--precision") from None
+
+
+def set_threads(threads: int) -> None:
+    """Set torch's thread count once, before any model runs (0: torch's default)."""
+    if threads > 0:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+def resolve_model(model: Path | None, progress: bool = True, precision: str | None = None):
+    """Load ``model``, or the default model (built on first use, with progress)."""
+    from stanceframe.model import load_model
+    from stanceframe.training.default import ensure_default_model
+
+    path = model if model is not None else ensure_default_model(progress=progress)
+    return load_model(path, precision=precision)

@@ -97,7 +97,7 @@ def evaluate(
     ),
 ) -> None:
     """Score a model and the baselines on one split; write report.md, metrics.json and plots."""
-    from stanceframe.cli.model_cmd import resolve_model
+    from stanceframe.cli.common import resolve_model
     from stanceframe.eval.evaluate import evaluate_model
     from stanceframe.eval.report import format_summary
 

@@ -7,21 +7,19 @@ from pathlib import Path
 
 import typer
 
-from stanceframe.cli.common import err, handle_errors, parse_precision
+from stanceframe.cli.common import (
+    err,
+    handle_errors,
+    parse_precision,
+    resolve_model,
+    set_threads,
+)
 from stanceframe.data.errors import DataError, Problem
 from stanceframe.data.io import atomic_write, raw_rows
 
 model_app = typer.Typer(
     help="Manage models: build the default model, inspect a model.", no_args_is_help=True
 )
-
-
-def resolve_model(model: Path | None, progress: bool = True):
-    """Load ``model``, or the default model (built on first use)."""
-    from stanceframe.model import load_model
-    from stanceframe.training.default import ensure_default_model
-
-    return load_model(model if model is not None else ensure_default_model(progress=progress))
 
 
 @handle_errors
@@ -110,9 +108,7 @@ def predict(
     if precision is not None:  # checked before the (possibly slow) model load
         precision = parse_precision(precision)
     rows = _predict_rows(input)
-    predictor = resolve_model(model, progress)
-    if precision is not None:
-        predictor.precision = precision
+    predictor = resolve_model(model, progress, precision)
     texts = [row["text"] for _, row in rows]
     targets = [list(row.get("targets") or []) for _, row in rows]
     preds = predictor.predict(texts, targets, batch_size=batch_size, progress=progress)
@@ -178,10 +174,7 @@ def bench_train(
     """Training speed: fp32 vs bf16 throughput, model load time; --full: end to end."""
     from stanceframe.training.bench import format_report, run
 
-    if threads:
-        import torch
-
-        torch.set_num_threads(threads)
+    set_threads(threads)
     result = run(steps, full, str(config) if config else None)
     print(json.dumps(result, indent=2) if as_json else format_report(result))
 

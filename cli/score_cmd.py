@@ -17,7 +17,13 @@ from pathlib import Path
 
 import typer
 
-from stanceframe.cli.common import err, handle_errors, parse_precision
+from stanceframe.cli.common import (
+    err,
+    handle_errors,
+    parse_precision,
+    resolve_model,
+    set_threads,
+)
 from stanceframe.data.articles import (
     CORPUS_SUFFIXES,
     DEFAULT_MAX_BYTES,
@@ -52,24 +58,6 @@ def _format(fmt: str | None, output: Path | None) -> str:
     if output is not None:
         return SUFFIX_FORMATS.get(output.suffix.lower(), "json")
     return "table" if sys.stdout.isatty() else "json"
-
-
-def _set_threads(threads: int) -> None:
-    # Set once, before the model runs: changing it between batches costs time.
-    if threads > 0:
-        import torch
-
-        torch.set_num_threads(threads)
-
-
-def _load(model: Path | None):
-    from stanceframe.model import load_model
-
-    if model is None:
-        from stanceframe.training.default import ensure_default_model
-
-        model = ensure_default_model(progress=True)
-    return load_model(model)
 
 
 def _wants_progress(inputs: list[str], progress: bool | None) -> bool:
@@ -126,10 +114,8 @@ def score(
     from stanceframe.model.scoring import model_meta, score_articles
 
     fmt = _format(fmt, output)
-    _set_threads(threads)
-    predictor = _load(model)
-    if precision is not None:
-        predictor.precision = precision
+    set_threads(threads)
+    predictor = resolve_model(model, True, precision)
     options = ReadOptions(text_col=text_col, id_col=id_col, max_bytes=int(max_size * 1e6))
     targets = list(dict.fromkeys(t.strip() for t in target if t.strip()))
     failures: list[InputFailure] = []
@@ -203,8 +189,8 @@ def bench(
     from stanceframe.data.io import read_text
     from stanceframe.eval.speed import bench_sentences, format_report, run_benchmark
 
-    _set_threads(threads)
-    predictor = _load(model)
+    set_threads(threads)
+    predictor = resolve_model(model)
     texts = [read_text(p) for p in inputs]
     sentences = bench_sentences(n, texts or None)
     variants = 5 if bf16 else 3
