@@ -27,8 +27,8 @@ from stanceframe.model.encoding import collate, encode_items
 from stanceframe.model.predictor import Predictor
 from stanceframe.model.store import load_model, save_model
 from stanceframe.training.config import TrainConfig, load_config
-from stanceframe.training.loop import bucketed_batches, train_model
-from stanceframe.training.objective import build_items, class_weights, loss_for_batch
+from stanceframe.training.loop import bucketed_batches, train_model, train_step
+from stanceframe.training.objective import build_items, class_weights
 
 
 def throughput(config: TrainConfig, steps: int = 40, seed: int = 0) -> dict[str, Any]:
@@ -59,14 +59,9 @@ def throughput(config: TrainConfig, steps: int = 40, seed: int = 0) -> dict[str,
         for name in ("fp32", "bf16") if k % 2 else ("bf16", "fp32"):
             net, opt = models[name]
             start = time.perf_counter()
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=name == "bf16"):
-                s_logits, f_logits = net(**batch)
-            loss = loss_for_batch(
-                [items[i] for i in idx], s_logits, f_logits, stance_w, frame_w, config
+            train_step(
+                net, opt, batch, [items[i] for i in idx], stance_w, frame_w, config, name == "bf16"
             )
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
             if k >= 3:  # the first batches pay for lazy initialisation
                 seconds[name] += time.perf_counter() - start
         n_items += len(idx) if k >= 3 else 0

@@ -70,6 +70,18 @@ def bucketed_batches(
     return batches
 
 
+def train_step(net, optimizer, batch, batch_items, stance_w, frame_w, config, bf16: bool) -> float:
+    """One optimisation step (forward, masked loss, backward, clipping, update); the loss."""
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        stance_logits, frame_logits = net(**batch)
+    loss = loss_for_batch(batch_items, stance_logits, frame_logits, stance_w, frame_w, config)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), config.grad_clip)
+    optimizer.step()
+    return loss.item()
+
+
 def _say(bar, progress: bool, message: str) -> None:
     """Epoch summaries go under the progress bar, or to the log when it is off."""
     if progress:
@@ -143,18 +155,17 @@ def train_model(
         running = 0.0
         for step, idx in enumerate(bucketed_batches(items, lengths, config.batch_size, rng), 1):
             batch = collate([encoded[i] for i in idx], pad_id)
-            autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16)
-            with autocast:
-                stance_logits, frame_logits = net(**batch)
-            loss = loss_for_batch(
-                [items[i] for i in idx], stance_logits, frame_logits, stance_w, frame_pos_w, config
+            running += train_step(
+                net,
+                optimizer,
+                batch,
+                [items[i] for i in idx],
+                stance_w,
+                frame_pos_w,
+                config,
+                config.bf16,
             )
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), config.grad_clip)
-            optimizer.step()
             scheduler.step()
-            running += loss.item()
             bar.update(1)
             bar.set_postfix(epoch=epoch, loss=f"{running / step:.3f}", refresh=False)
         net.eval()
