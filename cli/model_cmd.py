@@ -132,11 +132,8 @@ def build_default(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Train the default model from the bundled corpus into the cache directory."""
-    from stanceframe.training.default import (
-        build_default_model,
-        default_model_dir,
-        ensure_default_model,
-    )
+    from stanceframe.model.defaults import default_model_dir
+    from stanceframe.training.default import build_default_model, ensure_default_model
 
     path = (
         build_default_model(progress=progress) if force else ensure_default_model(progress=progress)
@@ -150,8 +147,8 @@ def info(
     model: Path = typer.Argument(None, help="Model directory (default: the default model's)."),
 ) -> None:
     """Print a model's labels, thresholds, provenance and dev metrics as JSON."""
+    from stanceframe.model.defaults import default_model_dir
     from stanceframe.model.store import read_meta
-    from stanceframe.training.default import default_model_dir
 
     path = model or default_model_dir()
     meta = read_meta(path)

@@ -8,10 +8,25 @@ from stanceframe.data.schema import Example, LabelSchema
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 CORPUS_PATH = CORPUS_DIR / "corpus.jsonl"
+# Stance-only supervision bundled beside the corpus, by the name a config uses.
+AUX_PATHS = {"newsmtsc": CORPUS_DIR / "newsmtsc_polarity.jsonl"}
 # Topics that occur only in the test split, to measure generalisation to
 # topics the model never saw in training (see DATASHEET.md).
 HOLDOUT_TOPICS = ("prisoner_exchange", "press_freedom", "cyberattack")
-SPLIT_SEED = 13
+
+
+def corpus_fingerprint() -> str:
+    """sha256 over the bundled files the default model is trained on.
+
+    The default model records it; a model built from other files is stale.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in (CORPUS_PATH, *AUX_PATHS.values()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_corpus(path: str | Path = CORPUS_PATH) -> list[Example]:

@@ -151,10 +151,12 @@ def row_to_example(path: str, lineno: int, row: dict) -> tuple[Example | None, l
         bad("frames", "expected a list of frame labels")
     elif frames and len(set(frames)) != len(frames):
         bad("frames", f"repeated frame label in {frames}")
-    for key in ("doc_id", "topic", "genre", "split"):
+    for key in ("doc_id", "topic", "genre", "split", "layer"):
         if row.get(key) is not None and not isinstance(row[key], str):
             bad(key, "expected a string")
-    structural = {"targets", "frames", "doc_id", "topic", "genre", "split"}
+    if row.get("source") is not None and not isinstance(row["source"], dict):
+        bad("source", "expected an object {dataset, url or article, license, ...}")
+    structural = {"targets", "frames", "doc_id", "topic", "genre", "split", "layer", "source"}
     if any(p.field in structural for p in problems):
         return None, problems
     # Rows with only an empty text or id still go on to the cross-row and label
@@ -168,6 +170,8 @@ def row_to_example(path: str, lineno: int, row: dict) -> tuple[Example | None, l
         topic=row.get("topic"),
         genre=row.get("genre"),
         split=row.get("split"),
+        layer=row.get("layer"),
+        source=row.get("source"),
     ), problems
 
 

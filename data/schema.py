@@ -16,6 +16,8 @@ from typing import Any
 DEFAULT_STANCES: tuple[str, ...] = ("favor", "against", "neutral")
 DEFAULT_FRAMES: tuple[str, ...] = ("attribution", "accusation", "humanitarian_appeal")
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
+# Corpus layers: sentences written for the project, and published journalism.
+LAYERS: tuple[str, ...] = ("written", "real")
 
 
 @dataclass
@@ -34,6 +36,10 @@ class Example:
     topic: str | None = None
     genre: str | None = None
     split: str | None = None
+    # "written" or "real" (CODEBOOK.md 9); None for data without layers.
+    layer: str | None = None
+    # Where a real sentence comes from: {"dataset", "url" or "article", "license", ...}.
+    source: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # A row without a document id is its own document: splits stay grouped.
@@ -44,7 +50,7 @@ class Example:
         row: dict[str, Any] = {"id": self.id, "doc_id": self.doc_id, "text": self.text}
         row["targets"] = dict(self.targets)
         row["frames"] = None if self.frames is None else list(self.frames)
-        for key in ("topic", "genre", "split"):
+        for key in ("topic", "genre", "split", "layer", "source"):
             value = getattr(self, key)
             if value is not None:
                 row[key] = value

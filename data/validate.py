@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stanceframe.data.io import CsvColumns, DataError, Problem, raw_rows, row_to_example
-from stanceframe.data.schema import SPLITS, Example, LabelSchema
+from stanceframe.data.schema import LAYERS, SPLITS, Example, LabelSchema
 
 
 @dataclass
@@ -69,6 +69,15 @@ def validate_examples(
                         f"but in {first[0]!r} on line {first[1]}",
                     )
                 )
+        if ex.layer is not None and ex.layer not in LAYERS:
+            problems.append(
+                Problem(
+                    path,
+                    lineno,
+                    "layer",
+                    f"unknown layer {ex.layer!r}, expected one of {list(LAYERS)}",
+                )
+            )
         if schema is None:
             continue
         for target, stance in ex.targets.items():

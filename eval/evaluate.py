@@ -18,7 +18,7 @@ from stanceframe.data.io import atomic_write
 from stanceframe.data.schema import Example, LabelSchema
 from stanceframe.eval.baselines import fit_baselines
 from stanceframe.eval.calibration import frame_calibration, stance_calibration
-from stanceframe.eval.metrics import top_confusions
+from stanceframe.eval.diagnostics import confusion_examples, label_rates, without_temperature
 from stanceframe.eval.scoring import (
     HEADLINE,
     Aligned,
@@ -29,7 +29,9 @@ from stanceframe.eval.scoring import (
 )
 from stanceframe.eval.scoring import system_metrics as score
 
-SCHEMA_VERSION = 1
+# 2: rates, confusions with examples, calibration before temperature, layers.
+SCHEMA_VERSION = 2
+PRIMARY_LAYER = "real"
 LOWER_IS_BETTER = {"hamming_loss"}
 METRIC_NAMES = {"macro_f1": "macro-F1", "f_avg": "F_avg"}
 CI_LEVEL = 0.95
@@ -75,50 +77,6 @@ def data_summary(examples: Sequence[Example], info: dict[str, Any] | None) -> di
     return summary
 
 
-def _worst(gold: Gold, aligned: Aligned, k: int) -> dict[str, list[dict[str, Any]]]:
-    """The most confident mistakes of the model, with their sentences."""
-    stance = []
-    for u, (row, target) in enumerate(zip(gold.pair_row, gold.pair_target, strict=True)):
-        pred, truth, probs = aligned.stance_pred[u], gold.pair_gold[u], aligned.stance_probs[u]
-        if pred != truth:
-            ex = gold.examples[row]
-            stance.append(
-                {
-                    "id": ex.id,
-                    "doc_id": ex.doc_id,
-                    "text": ex.text,
-                    "target": target,
-                    "gold": truth,
-                    "predicted": pred,
-                    "prob": probs[pred],
-                    "gold_prob": probs.get(truth, 0.0),
-                }
-            )
-    frames = []
-    for r, row in enumerate(gold.frame_row):
-        ex = gold.examples[row]
-        for j, lab in enumerate(gold.frame_labels):
-            truth, pred = bool(gold.frame_gold[r, j]), bool(aligned.frame_pred[r, j])
-            if truth != pred:
-                prob = float(aligned.frame_probs[r, j])
-                frames.append(
-                    {
-                        "id": ex.id,
-                        "doc_id": ex.doc_id,
-                        "text": ex.text,
-                        "label": lab,
-                        "gold": truth,
-                        "predicted": pred,
-                        "prob": round(prob, 6),
-                        "error": "false negative" if truth else "false positive",
-                        "wrongness": round(abs(float(truth) - prob), 6),
-                    }
-                )
-    stance.sort(key=lambda e: (-e["prob"], e["id"], e["target"]))
-    frames.sort(key=lambda e: (-e["wrongness"], e["id"], e["label"]))
-    return {"stance": stance[:k], "frames": frames[:k]}
-
-
 def compute_metrics(
     predictor: PredictorLike,
     examples: Sequence[Example],
@@ -130,7 +88,6 @@ def compute_metrics(
     data_info: dict[str, Any] | None = None,
     batch_size: int = 32,
     progress: bool = False,
-    worst_k: int = 10,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The metrics.json content (without plots) and the model's raw predictions."""
     if baselines and train_examples is None:
@@ -150,6 +107,7 @@ def compute_metrics(
     info.update(
         thresholds=dict(getattr(predictor, "thresholds", {}) or {}),
         max_length=getattr(predictor, "max_length", None),
+        temperature=dict(getattr(predictor, "temperature", {}) or {}),
     )
     metrics["model_info"] = json.loads(json.dumps(info, default=str))
     metrics["data"] = data_summary(examples, data_info)
@@ -187,18 +145,24 @@ def compute_metrics(
                 }
                 _set(metrics["comparison"], (path[1], head, metric), entry)
     model = systems[("model",)]
-    metrics["calibration"] = {
-        "stance": stance_calibration(model.stance_probs, gold.pair_gold, CALIBRATION_BINS),
-        "frames": frame_calibration(
-            model.frame_probs, gold.frame_gold, gold.frame_labels, CALIBRATION_BINS
-        ),
-    }
-    worst = _worst(gold, model, worst_k)
-    cells = top_confusions(metrics["model"]["stance"].get("confusion", []), gold.stance_labels)
-    metrics["worst_confusions"] = {"stance_cells": cells, **worst}
+    metrics["calibration"] = _calibration(gold, model)
+    raw = without_temperature(model, getattr(predictor, "temperature", {}) or {})
+    if raw is not None:
+        metrics["calibration"]["before_temperature"] = _calibration(gold, raw)
+    metrics["rates"] = label_rates(gold, model)
+    metrics["confusions"] = confusion_examples(gold, model)
     metrics["by_topic"] = topic_breakdown(examples, preds, predictor.schema, train_examples)
     metrics["notes"] = notes(metrics)
     return metrics, preds
+
+
+def _calibration(gold: Gold, system: Aligned) -> dict[str, Any]:
+    return {
+        "stance": stance_calibration(system.stance_probs, gold.pair_gold, CALIBRATION_BINS),
+        "frames": frame_calibration(
+            system.frame_probs, gold.frame_gold, gold.frame_labels, CALIBRATION_BINS
+        ),
+    }
 
 
 def notes(metrics: dict[str, Any]) -> list[str]:
@@ -240,6 +204,20 @@ def write_predictions(path: Path, examples: Sequence[Example], preds: Sequence[d
     atomic_write(path, write)
 
 
+def layer_groups(examples: Sequence[Example]) -> dict[str | None, list[Example]]:
+    """Rows by corpus layer, the headline layer first: ``real`` when present.
+
+    Data without layers is one group (key None). The real layer is the
+    headline because published journalism is what the tool is for; the
+    written layer is reported beside it, never instead of it.
+    """
+    groups: dict[str | None, list[Example]] = {}
+    for ex in examples:
+        groups.setdefault(ex.layer, []).append(ex)
+    order = sorted(groups, key=lambda k: (k != PRIMARY_LAYER, k is None, k or ""))
+    return {k: groups[k] for k in order}
+
+
 def evaluate_model(
     predictor: PredictorLike,
     examples: Sequence[Example],
@@ -255,24 +233,37 @@ def evaluate_model(
 ) -> dict[str, Any]:
     """Score ``predictor`` (and the baselines, trained on ``train_examples``) on
     ``examples``; write report.md, metrics.json, predictions.jsonl and plots/*.png
-    into ``out_dir``; return the metrics.json content."""
+    into ``out_dir``; return the metrics.json content.
+
+    With several corpus layers, the headline numbers are the first layer's
+    (``layer_groups``) and every other layer gets the same metrics, intervals
+    and baselines under ``layers.<name>``.
+    """
     from stanceframe.eval.plots import make_plots
     from stanceframe.eval.report import write_report
 
-    metrics, preds = compute_metrics(
-        predictor,
-        examples,
+    kwargs = dict(
         train_examples=train_examples,
         baselines=baselines,
         seed=seed,
         n_bootstrap=n_bootstrap,
-        data_info=data_info,
         batch_size=batch_size,
         progress=progress,
     )
+    groups = layer_groups(examples)
+    results = {}
+    for layer, rows in groups.items():
+        info = {**(data_info or {}), **({"layer": layer} if layer else {})}
+        results[layer] = compute_metrics(predictor, rows, data_info=info, **kwargs)
+    head, *others = list(groups)
+    metrics = results[head][0]
+    if others:
+        metrics["layers"] = {name: results[name][0] for name in others}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     metrics["plots"] = make_plots(metrics, out)
-    write_predictions(out / "predictions.jsonl", examples, preds)
+    rows = [ex for layer in groups for ex in groups[layer]]
+    preds = [p for layer in groups for p in results[layer][1]]
+    write_predictions(out / "predictions.jsonl", rows, preds)
     write_report(metrics, out)
     return metrics

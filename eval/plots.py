@@ -158,11 +158,16 @@ def make_plots(metrics: dict[str, Any], out_dir: str | Path) -> dict[str, str]:
     frames = metrics["model"]["frames"]
     if frames.get("n") and frames.get("confusion"):
         plot_frame_confusions(frames["confusion"], target("confusion_frames_model"))
+    before = metrics["calibration"].get("before_temperature") or {}
     for head in ("stance", "frames"):
         cal = metrics["calibration"][head]
-        if cal["n"]:
-            plot_reliability(
-                cal["bins"], cal["ece"], f"{head} reliability", target(f"reliability_{head}")
-            )
+        if not cal["n"]:
+            continue
+        if head in before:
+            raw = before[head]
+            title = f"{head} reliability, before temperature"
+            plot_reliability(raw["bins"], raw["ece"], title, target(f"reliability_{head}_before"))
+        title = f"{head} reliability" + (", after temperature" if head in before else "")
+        plot_reliability(cal["bins"], cal["ece"], title, target(f"reliability_{head}"))
     plot_per_label_f1(metrics, target("per_label_f1"))
     return made

@@ -1,7 +1,7 @@
 """report.md and metrics.json from one metrics dict, plus the stdout summary table.
 
 The report is rendered from metrics.json alone, so it can be rebuilt from a
-kept metrics.json. metrics.json schema (``schema_version`` 1; full reference
+kept metrics.json. metrics.json schema (``schema_version`` 2; full reference
 with examples: eval/METRICS.md). Scores are floats in [0, 1] rounded to 6
 places, or null when undefined (e.g. F_avg for a schema without favor/against):
 
@@ -24,7 +24,12 @@ places, or null when undefined (e.g. F_avg for a schema without favor/against):
   worse / no clear difference / undetermined)
 - ``calibration.stance`` / ``calibration.frames``: ``{n, n_bins, ece, bins}``
   (+ ``per_label`` ECE for frames)
-- ``worst_confusions``: ``stance_cells``, ``stance``, ``frames`` (mistakes with sentences)
+- ``calibration.before_temperature``: the same with the model's temperatures undone
+- ``rates.frames|stance.<label>``: ``{gold, predicted, ratio, n}`` (shares of sentences / pairs)
+- ``confusions.stance``: ``[{gold, predicted, count, examples: [{id, text, target}]}]``;
+  ``confusions.frames``: ``[{label, error, count, examples: [{id, text, prob}]}]``
+- ``layers.<name>``: the same document for each other corpus layer (the headline
+  layer is ``data.layer``, ``real`` when present)
 - ``plots``: name -> path relative to the report; ``notes``: plain sentences
 """
 
@@ -35,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from stanceframe.data.io import atomic_write
+from stanceframe.eval import report_sections as sections
+from stanceframe.eval.report_sections import ci, num, table
 
 ROWS = [
     ("stance", "accuracy", "Stance accuracy"),
@@ -45,25 +52,6 @@ ROWS = [
     ("frames", "exact_match", "Frames exact match"),
     ("frames", "hamming_loss", "Frames Hamming loss (lower is better)"),
 ]
-
-
-def _num(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
-def _ci(ci: list[float] | None) -> str:
-    return "" if not ci else f" [{ci[0]:.3f}, {ci[1]:.3f}]"
-
-
-def _cell(text: str) -> str:
-    # Table cells must not break the row: escape pipes, flatten newlines.
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return lines + [""]
 
 
 def systems(metrics: dict[str, Any]) -> list[tuple[str, dict, dict]]:
@@ -78,10 +66,10 @@ def systems(metrics: dict[str, Any]) -> list[tuple[str, dict, dict]]:
 def _headline(metrics: dict[str, Any]) -> list[str]:
     systs = systems(metrics)
     rows = [
-        [title] + [_num(s[head][m]) + _ci(c.get(head, {}).get(m)) for _, s, c in systs]
+        [title] + [num(s[head][m]) + ci(c.get(head, {}).get(m)) for _, s, c in systs]
         for head, m, title in ROWS
     ]
-    return _table(["metric"] + [name for name, _, _ in systs], rows)
+    return table(["metric"] + [name for name, _, _ in systs], rows)
 
 
 def _comparison(metrics: dict[str, Any]) -> list[str]:
@@ -90,26 +78,26 @@ def _comparison(metrics: dict[str, Any]) -> list[str]:
         for head, metric, title in ROWS:
             c = heads.get(head, {}).get(metric)
             if c and c["diff"] is not None:
-                diff = f"{c['diff']:+.3f}{_ci(c['ci95'])}"
+                diff = f"{c['diff']:+.3f}{ci(c['ci95'])}"
                 rows.append([base, title, diff, c["verdict"]])
     if not rows:
         return ["No baselines were run (no train split was given).", ""]
-    return _table(["baseline", "metric", "model minus baseline [95 % CI]", "verdict"], rows)
+    return table(["baseline", "metric", "model minus baseline [95 % CI]", "verdict"], rows)
 
 
 def _per_class(metrics: dict[str, Any], head: str, key: str) -> list[str]:
     model = metrics["model"][head]
     others = [(name, s[head]) for name, s, _ in systems(metrics)[1:]]
-    ci = metrics.get("ci95", {}).get("model", {}).get(head, {}).get(key, {})
+    intervals = metrics.get("ci95", {}).get("model", {}).get(head, {}).get(key, {})
     header = ["label", "precision", "recall", "F1 [95 % CI]", "support"]
     header += [f"F1 {name}" for name, _ in others]
     rows = []
     for lab, s in model.get(key, {}).items():
-        row = [lab, _num(s["precision"]), _num(s["recall"])]
-        row += [_num(s["f1"]) + _ci(ci.get(lab, {}).get("f1")), str(s["support"])]
-        row += [_num(o.get(key, {}).get(lab, {}).get("f1")) for _, o in others]
+        row = [lab, num(s["precision"]), num(s["recall"])]
+        row += [num(s["f1"]) + ci(intervals.get(lab, {}).get("f1")), str(s["support"])]
+        row += [num(o.get(key, {}).get(lab, {}).get("f1")) for _, o in others]
         rows.append(row)
-    return _table(header, rows)
+    return table(header, rows)
 
 
 def _confusion(metrics: dict[str, Any]) -> list[str]:
@@ -119,7 +107,7 @@ def _confusion(metrics: dict[str, Any]) -> list[str]:
         return []
     cm = stance["confusion"]
     rows = [[f"**{g}**"] + [str(v) for v in r] for g, r in zip(labels, cm, strict=True)]
-    return ["Stance confusion matrix (rows: gold, columns: predicted):", ""] + _table(
+    return ["Stance confusion matrix (rows: gold, columns: predicted):", ""] + table(
         ["gold \\ predicted"] + labels, rows
     )
 
@@ -130,62 +118,17 @@ def _by_topic(by_topic: dict[str, Any]) -> list[str]:
             name.replace("_", " "),
             ", ".join(part["topics"]),
             f"{part['n_sentences']} ({part['n_docs']} docs)",
-            _num(part["stance_macro_f1"]),
-            _num(part["frames_macro_f1"]),
+            num(part["stance_macro_f1"]),
+            num(part["frames_macro_f1"]),
         ]
         for name, part in by_topic.items()
     ]
     header = ["topics", "which", "sentences", "stance macro-F1", "frames macro-F1"]
-    return _table(header, rows) + [
+    return table(header, rows) + [
         "Unseen topics never occur in the training split: their scores estimate how the model "
         "does on subjects it was not trained on.",
         "",
     ]
-
-
-def _calibration(metrics: dict[str, Any]) -> list[str]:
-    cal = metrics["calibration"]
-    lines = [
-        f"Expected calibration error ({cal['stance']['n_bins']} equal-width bins): "
-        f"stance {_num(cal['stance']['ece'])} (confidence of the predicted label vs "
-        f"correctness, {cal['stance']['n']} pairs); frames {_num(cal['frames']['ece'])} "
-        f"(each label's probability vs presence, {cal['frames']['n']} decisions).",
-        "",
-    ]
-    per = cal["frames"].get("per_label", {})
-    if per:
-        lines += _table(["frame label", "ECE"], [[k, _num(v)] for k, v in per.items()])
-    return lines
-
-
-def _worst(metrics: dict[str, Any]) -> list[str]:
-    worst = metrics["worst_confusions"]
-    lines = [
-        "Most frequent stance confusions: "
-        + (
-            "; ".join(
-                f"{c['gold']} -> {c['predicted']} ({c['count']})" for c in worst["stance_cells"]
-            )
-            or "none"
-        )
-        + ".",
-        "",
-    ]
-    if worst["stance"]:
-        lines += ["Most confident stance mistakes:", ""]
-        rows = [
-            [w["id"], w["text"], w["target"], w["gold"], w["predicted"], f"{w['prob']:.2f}"]
-            for w in worst["stance"]
-        ]
-        lines += _table(["id", "sentence", "target", "gold", "predicted", "p(predicted)"], rows)
-    if worst["frames"]:
-        lines += ["Most confident frame mistakes:", ""]
-        rows = [
-            [w["id"], w["text"], w["label"], w["error"], f"{w['prob']:.2f}"]
-            for w in worst["frames"]
-        ]
-        lines += _table(["id", "sentence", "frame", "error", "p(label)"], rows)
-    return lines
 
 
 def _data(metrics: dict[str, Any]) -> list[str]:
@@ -229,14 +172,17 @@ def render_report(metrics: dict[str, Any]) -> str:
         lines += ["## Read this first", ""] + [f"- {n}" for n in metrics["notes"]] + [""]
     lines += ["## Data", ""] + _data(metrics)
     lines += ["## Headline results (95 % bootstrap CI)", ""] + _headline(metrics)
+    if metrics.get("layers"):
+        lines += ["## Corpus layers", ""] + sections.layers(metrics)
+    lines += ["## Predicted vs gold rates", ""] + sections.rates(metrics)
     lines += ["## Model vs baselines (paired bootstrap)", ""] + _comparison(metrics)
     lines += ["## Stance per class (model)", ""] + _per_class(metrics, "stance", "per_class")
     lines += _confusion(metrics)
     lines += ["## Frames per label (model)", ""] + _per_class(metrics, "frames", "per_label")
     if metrics.get("by_topic"):
         lines += ["## Seen vs unseen topics (model)", ""] + _by_topic(metrics["by_topic"])
-    lines += ["## Calibration", ""] + _calibration(metrics)
-    lines += ["## Worst confusions", ""] + _worst(metrics)
+    lines += ["## Calibration", ""] + sections.calibration(metrics)
+    lines += ["## Most frequent confusions, with examples", ""] + sections.confusions(metrics)
     if metrics.get("plots"):
         lines += ["## Plots", ""]
         lines += [f"![{key}]({path})" for key, path in metrics["plots"].items()] + [""]
@@ -266,7 +212,7 @@ def format_summary(metrics: dict[str, Any]) -> str:
     rows = [
         [title.split(" (")[0]]
         + [
-            _num(s[head][m]) + (_ci(c.get(head, {}).get(m)) if i == 0 else "")
+            num(s[head][m]) + (ci(c.get(head, {}).get(m)) if i == 0 else "")
             for i, (_, s, c) in enumerate(systs)
         ]
         for head, m, title in ROWS

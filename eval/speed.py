@@ -27,8 +27,7 @@ from typing import Any
 import torch
 
 from stanceframe.data.sentences import split_sentences
-from stanceframe.model.encoding import collate, encode_items
-from stanceframe.model.predictor import default_precision
+from stanceframe.model.precision import default_precision
 
 NAIVE_BATCH = 32
 # Synthetic fallback: news-like words, sentence lengths spread like real news.
@@ -70,53 +69,20 @@ def naive_predict(
     batch_size: int = NAIVE_BATCH,
     no_grad: bool = True,
 ) -> list[dict[str, Any]]:
-    """Labels per text, computed the plain way: input-order batches, fp32."""
-    owners, item_texts, item_targets = [], [], []
-    for i, text in enumerate(texts):
-        for target in list(targets) or [None]:
-            owners.append(i)
-            item_texts.append(text)
-            item_targets.append(target)
-    pad_id = predictor.tokenizer.pad_token_id or 0
-    stance_rows, frame_rows = [], []
-    with torch.no_grad() if no_grad else contextlib.nullcontext():
-        for start in range(0, len(item_texts), batch_size):
-            chunk = slice(start, start + batch_size)
-            items = encode_items(
-                predictor.tokenizer, item_texts[chunk], item_targets[chunk], predictor.max_length
+    """Labels per text, computed the plain way: input-order batches, fp32.
+
+    The Predictor's own expansion and reassembly, with its batching made naive,
+    so the comparison isolates what the optimised path does differently.
+    """
+    previous, predictor.precision = predictor.precision, "fp32"
+    try:
+        with torch.no_grad() if no_grad else contextlib.nullcontext():
+            rows, _ = predictor.predict_detailed(
+                texts, [list(targets)] * len(texts), batch_size=batch_size, naive=True
             )
-            stance_logits, frame_logits = predictor.network(**collate(items, pad_id))
-            if stance_logits is not None:
-                stance_rows.append(torch.softmax(stance_logits.detach().float(), dim=-1))
-            if frame_logits is not None:
-                frame_rows.append(torch.sigmoid(frame_logits.detach().float()))
-    return _labels(predictor, len(texts), owners, item_targets, stance_rows, frame_rows)
-
-
-def _labels(predictor, n, owners, item_targets, stance_rows, frame_rows) -> list[dict]:
-    schema = predictor.schema
-    out: list[dict[str, Any]] = [{"frames": [], "stance": {}} for _ in range(n)]
-    if frame_rows:
-        frames = torch.cat(frame_rows)
-        total = torch.zeros((n, frames.shape[1]))
-        count = torch.zeros(n)
-        for row, owner in enumerate(owners):
-            total[owner] += frames[row]
-            count[owner] += 1
-        mean = total / count.clamp(min=1).unsqueeze(-1)
-        for i in range(n):
-            probs = [round(p, 6) for p in mean[i].tolist()]
-            out[i]["frames"] = [
-                f
-                for f, p in zip(schema.frame_labels, probs, strict=True)
-                if p >= predictor.thresholds[f]
-            ]
-    if stance_rows:
-        stance = torch.cat(stance_rows)
-        for row, (owner, target) in enumerate(zip(owners, item_targets, strict=True)):
-            if target is not None:
-                out[owner]["stance"][target] = schema.stance_labels[int(stance[row].argmax())]
-    return out
+    finally:
+        predictor.precision = previous
+    return _only_labels(rows)
 
 
 def _only_labels(preds: Sequence[dict]) -> list[dict]:

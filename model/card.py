@@ -1,56 +1,136 @@
-"""The model card (README.md) written into every model directory."""
+"""The model card (README.md) written into every model directory.
+
+It follows the Hugging Face Hub's model-card format: YAML front matter
+(license, language, library_name, tags, base_model, datasets, metrics and a
+``model-index`` with the test figures when there are any) above the prose,
+so a model directory can be published as it is.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+BASE_REPO = {"all-MiniLM-L6-v2": "sentence-transformers/all-MiniLM-L6-v2"}
 
 
 def _fmt(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
+def _yaml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def front_matter(meta: dict[str, Any], test: dict[str, Any] | None) -> list[str]:
+    info = meta.get("info", {})
+    base = str(info.get("base_model", ""))
+    base_id = next((repo for key, repo in BASE_REPO.items() if key in base), base)
+    lines = [
+        "---",
+        "license: mit",
+        "language:",
+        "- en",
+        "library_name: stanceframe",
+        "pipeline_tag: text-classification",
+        "tags:",
+        "- stance-detection",
+        "- framing",
+        "- news",
+        f"base_model: {_yaml_str(base_id)}",
+        "datasets:",
+        f"- {_yaml_str(str(info.get('data', 'unknown')))}",
+        "metrics:",
+        "- f1",
+    ]
+    results = []
+    for layer, scores in (test or {}).items():
+        for head, key, name in (
+            ("stance", "macro_f1", "stance macro-F1"),
+            ("frames", "macro_f1", "frames macro-F1"),
+        ):
+            value = scores.get(head, {}).get(key)
+            if value is not None:
+                results.append((layer, head, name, value))
+    if results:
+        lines += [
+            "model-index:",
+            f"- name: {_yaml_str(str(info.get('name', 'model')))}",
+            "  results:",
+        ]
+        for layer, head, name, value in results:
+            lines += [
+                "  - task:",
+                "      type: text-classification",
+                f"      name: {_yaml_str(head)}",
+                "    dataset:",
+                f"      name: {_yaml_str(f'stanceframe corpus, {layer} layer, test split')}",
+                "      type: stanceframe",
+                "      split: test",
+                "    metrics:",
+                "    - type: f1",
+                f"      name: {_yaml_str(name)}",
+                f"      value: {round(float(value), 4)}",
+            ]
+    return lines + ["---", ""]
+
+
 def model_card(
-    meta: dict[str, Any], train_config: dict[str, Any] | None, metrics: dict[str, Any] | None
+    meta: dict[str, Any],
+    train_config: dict[str, Any] | None,
+    metrics: dict[str, Any] | None,
+    test: dict[str, Any] | None = None,
 ) -> str:
+    """The card's Markdown. ``test``: per layer ``{"stance": {...}, "frames": {...}}``."""
     info = meta.get("info", {})
     labels = meta["labels"]
-    lines = [
+    temps = meta.get("temperature") or {}
+    lines = front_matter(meta, test) + [
         f"# stanceframe model: {info.get('name', 'unnamed')}",
         "",
-        "A stance-and-framing tagger for news sentences: one transformer encoder shared by a",
-        "target-aware **stance** head (softmax; input is the sentence paired with the target)",
-        "and a multi-label **frame** head (one sigmoid per frame, thresholds tuned on dev).",
+        "A stance-and-framing tagger for news sentences: one transformer encoder reads each",
+        "sentence once; a multi-label **frame** head (one sigmoid per frame, thresholds tuned",
+        "on dev) and a target-aware **stance** head (softmax per (sentence, target) pair, from",
+        "the target's mentions and an attention pool queried by the target) share it.",
         "",
         "## Model",
         f"- base encoder: `{info.get('base_model', 'unknown')}`",
         f"- created: {info.get('created', 'unknown')} with stanceframe {info.get('version', '?')}",
-        f"- max tokens per (sentence, target) input: {meta['max_length']}",
+        f"- max tokens per sentence: {meta['max_length']}",
         "",
         "## Labels",
         f"- stance: {', '.join(labels['stance_labels']) or '(none)'}",
         f"- frames: {', '.join(labels['frame_labels']) or '(none)'}",
         "- thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in meta.get("thresholds", {}).items()),
+        "- temperatures (fitted on dev): "
+        + (", ".join(f"{k} {v:.3f}" for k, v in temps.items()) or "none"),
         "",
         "## Data",
         f"- training data: `{info.get('data', 'unknown')}` "
-        f"(sha256 {info.get('data_sha256', '?')[:12]})",
+        f"(sha256 {str(info.get('data_sha256', '?'))[:12]})",
         f"- train / dev rows: {info.get('n_train', '?')} / {info.get('n_dev', '?')}",
         "",
     ]
-    if metrics:
+    if test:
+        lines += ["## Test results (held-out test split, per corpus layer)", ""]
         lines += [
-            "## Dev metrics (the checkpoint was selected on these)",
-            "",
-            "| metric | value |",
-            "| --- | --- |",
+            "| layer | sentences | stance macro-F1 | frames macro-F1 |",
+            "| --- | --- | --- | --- |",
         ]
-        for key, value in metrics.items():
-            if isinstance(value, (int, float)):
-                lines.append(f"| {key} | {_fmt(value)} |")
+        for layer, s in test.items():
+            lines.append(
+                f"| {layer} | {s.get('n_sentences', '?')} | {_fmt(s['stance'].get('macro_f1'))} "
+                f"| {_fmt(s['frames'].get('macro_f1'))} |"
+            )
+        lines.append("")
+    if metrics:
+        lines += ["## Dev metrics (the checkpoint was selected on these)", ""]
+        lines += ["| metric | value |", "| --- | --- |"]
+        lines += [f"| {k} | {_fmt(v)} |" for k, v in metrics.items() if isinstance(v, (int, float))]
         lines.append("")
     if train_config:
         lines += ["## Training config", "", "```toml"]
-        lines += [f"{k} = {v!r}".replace("'", '"') for k, v in train_config.items()]
+        lines += [f"{k} = {json.dumps(v)}" for k, v in train_config.items()]
         lines += ["```", ""]
     lines += [
         "## Intended use",
@@ -59,9 +139,8 @@ def model_card(
         "Aggregate figures over many sentences are more reliable than any single prediction.",
         "",
         "## Limitations",
-        "- Trained on a small corpus written for the project, not sampled from real outlets;",
-        "  expect lower scores on real journalism, other genres and other languages",
-        "  (English only).",
+        "- English only; trained on a small corpus (published Wikinews and NewsMTSC sentences",
+        "  plus sentences written for the project). Expect lower scores on other genres.",
         "- Stance is judged per sentence: irony and stance carried by context are often missed.",
         "- Not a fact-checker: an `accusation` label says a sentence blames an actor, not that",
         "  the blame is deserved.",

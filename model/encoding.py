@@ -1,7 +1,15 @@
-"""Turning (sentence, target) items into padded tensors, batched by length.
+"""Turning sentences and targets into padded tensors, batched by length.
 
-Batches sorted by length waste little compute on padding; that matters on a
-2-core CPU, where padding tokens cost as much as real ones.
+Each sentence is tokenised **once**, whatever the number of targets asked
+about it: the frame head reads the sentence's tokens, and the stance head
+reads, for every (sentence, target) pair, the same tokens pooled over the
+target's mentions plus the target name encoded on its own (a few tokens).
+Asking about three targets therefore costs one sentence pass, not three.
+
+The tokenizer reports truncation itself: a sentence is tokenised without a
+limit, cut to ``max_length`` here and flagged, so nothing is tokenised twice
+just to find out whether it was cut. Batches sorted by length waste little
+compute on padding; on a 2-core CPU padding tokens cost as much as real ones.
 """
 
 from __future__ import annotations
@@ -13,80 +21,113 @@ import torch
 
 from stanceframe.model.mentions import find_mentions, token_in_spans
 
+# Characters kept per token of budget before tokenising: a sentence longer than
+# ``max_length * CHARS_PER_TOKEN`` characters cannot fit anyway, and cutting it
+# first keeps a pathological megabyte-long "sentence" from being tokenised whole.
+CHARS_PER_TOKEN = 64
+MAX_TARGET_TOKENS = 16
 
-@dataclass
-class Encoded:
-    """Token ids of one item plus its per-token segment (0 sentence, 1 target, 2 mention)."""
+
+@dataclass(frozen=True)
+class EncodedSentence:
+    """Token ids of one sentence (special tokens included), their character offsets
+    into the sentence, and whether the sentence was cut to fit ``max_length``."""
 
     input_ids: list[int]
-    segment: list[int]
-    token_type_ids: list[int] | None
+    offsets: list[tuple[int, int]]
+    truncated: bool
 
 
-def encode_items(
-    tokenizer, texts: Sequence[str], targets: Sequence[str | None], max_length: int
-) -> list[Encoded]:
-    """Tokenize ``(text, target)`` items; ``target=None`` encodes the text alone.
+def encode_sentences(tokenizer, texts: Sequence[str], max_length: int) -> list[EncodedSentence]:
+    """Tokenise every text once; cut to ``max_length`` tokens, keeping the closing token."""
+    limit = max_length * CHARS_PER_TOKEN
+    clipped = [t[:limit] for t in texts]
+    enc = tokenizer(
+        list(clipped),
+        add_special_tokens=True,
+        truncation=False,
+        return_offsets_mapping=True,
+        verbose=False,
+    )
+    out = []
+    for row, text in enumerate(texts):
+        ids, offsets = enc["input_ids"][row], [tuple(o) for o in enc["offset_mapping"][row]]
+        cut = len(text) > limit or len(ids) > max_length
+        if len(ids) > max_length:
+            # Keep [CLS] ... and the closing special token ([SEP] or </s>).
+            ids = ids[: max_length - 1] + ids[-1:]
+            offsets = offsets[: max_length - 1] + offsets[-1:]
+        out.append(EncodedSentence(ids, offsets, cut))
+    return out
 
-    Segments: 0 sentence, 1 target, 2 sentence tokens that mention the target
-    (see ``mentions``), -1 padding. ``longest_first`` truncation trims the
-    longer of the two token by token: in practice the sentence, so a (short)
-    target name survives whole; an absurdly long target is trimmed instead of
-    failing the whole batch.
+
+def encode_targets(tokenizer, names: Sequence[str]) -> dict[str, list[int]]:
+    """Token ids of each distinct target name, encoded alone (at most 16 tokens)."""
+    unique = list(dict.fromkeys(names))
+    if not unique:
+        return {}
+    enc = tokenizer(unique, truncation=True, max_length=MAX_TARGET_TOKENS)
+    return {name: enc["input_ids"][i] for i, name in enumerate(unique)}
+
+
+def mention_mask(text: str, sentence: EncodedSentence, target: str) -> list[bool]:
+    """Which tokens of the sentence mention ``target`` (see ``mentions``)."""
+    spans = find_mentions(text, target)
+    if not spans:
+        return [False] * len(sentence.input_ids)
+    return [token_in_spans(off, spans) for off in sentence.offsets]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One (sentence, target) stance question: the sentence's row, the target name
+    and the mention mask over the sentence's tokens."""
+
+    row: int
+    target: str
+    mention: list[bool]
+
+
+def make_batch(
+    sentences: Sequence[EncodedSentence],
+    pairs: Sequence[Pair],
+    target_ids: dict[str, list[int]],
+    pad_id: int,
+) -> dict[str, torch.Tensor]:
+    """Pad a batch of sentences (dynamic padding) and the pairs asked about them.
+
+    ``pairs[i].row`` indexes ``sentences``; target names are encoded once per
+    batch however many pairs share them.
     """
-    out: list[Encoded | None] = [None] * len(texts)
-    pair_idx = [i for i, t in enumerate(targets) if t is not None]
-    single_idx = [i for i, t in enumerate(targets) if t is None]
-    if pair_idx:
-        fast = getattr(tokenizer, "is_fast", False)
-        enc = tokenizer(
-            [texts[i] for i in pair_idx],
-            [targets[i] for i in pair_idx],
-            truncation="longest_first",
-            max_length=max_length,
-            return_offsets_mapping=fast,
-        )
-        for row, i in enumerate(pair_idx):
-            seq_ids = enc.sequence_ids(row)
-            spans = find_mentions(texts[i], targets[i]) if fast else []
-            offsets = enc["offset_mapping"][row] if fast else [(0, 0)] * len(seq_ids)
-            segment = [
-                1 if s == 1 else 2 if s == 0 and token_in_spans(off, spans) else 0
-                for s, off in zip(seq_ids, offsets, strict=True)
-            ]
-            out[i] = Encoded(enc["input_ids"][row], segment, _types(enc, row))
-    if single_idx:
-        enc = tokenizer([texts[i] for i in single_idx], truncation=True, max_length=max_length)
-        for row, i in enumerate(single_idx):
-            ids = enc["input_ids"][row]
-            out[i] = Encoded(ids, [0] * len(ids), _types(enc, row))
-    return out  # type: ignore[return-value]
-
-
-def _types(enc, row: int) -> list[int] | None:
-    return enc["token_type_ids"][row] if "token_type_ids" in enc else None
-
-
-def collate(items: Sequence[Encoded], pad_id: int) -> dict[str, torch.Tensor]:
-    """Pad to the longest item of the batch (dynamic padding)."""
-    width = max(len(it.input_ids) for it in items)
-    n = len(items)
+    width = max(len(s.input_ids) for s in sentences)
+    n = len(sentences)
     input_ids = torch.full((n, width), pad_id, dtype=torch.long)
     attention = torch.zeros((n, width), dtype=torch.long)
-    segment = torch.full((n, width), -1, dtype=torch.long)
-    types = torch.zeros((n, width), dtype=torch.long)
-    has_types = items[0].token_type_ids is not None
-    for row, it in enumerate(items):
-        k = len(it.input_ids)
-        input_ids[row, :k] = torch.tensor(it.input_ids)
+    for row, s in enumerate(sentences):
+        k = len(s.input_ids)
+        input_ids[row, :k] = torch.tensor(s.input_ids)
         attention[row, :k] = 1
-        segment[row, :k] = torch.tensor(it.segment)
-        if has_types:
-            types[row, :k] = torch.tensor(it.token_type_ids)
-    batch = {"input_ids": input_ids, "attention_mask": attention, "segment": segment}
-    if has_types:
-        batch["token_type_ids"] = types
-    return batch
+    names = list(dict.fromkeys(p.target for p in pairs))
+    t_width = max((len(target_ids[t]) for t in names), default=1)
+    t_ids = torch.full((max(1, len(names)), t_width), pad_id, dtype=torch.long)
+    t_mask = torch.zeros((max(1, len(names)), t_width), dtype=torch.long)
+    for j, name in enumerate(names):
+        ids = target_ids[name]
+        t_ids[j, : len(ids)] = torch.tensor(ids)
+        t_mask[j, : len(ids)] = 1
+    index = {name: j for j, name in enumerate(names)}
+    mention = torch.zeros((len(pairs), width), dtype=torch.bool)
+    for i, p in enumerate(pairs):
+        mention[i, : len(p.mention)] = torch.tensor(p.mention, dtype=torch.bool)
+    return {
+        "input_ids": input_ids,
+        "attention_mask": attention,
+        "target_ids": t_ids,
+        "target_mask": t_mask,
+        "pair_row": torch.tensor([p.row for p in pairs], dtype=torch.long),
+        "pair_target": torch.tensor([index[p.target] for p in pairs], dtype=torch.long),
+        "mention": mention,
+    }
 
 
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[list[int]]:

@@ -1,25 +1,31 @@
-"""The network: one transformer encoder shared by a stance head and a frame head.
+"""The network: one transformer encoder shared by a frame head and a stance head.
 
-Inputs are ``[CLS] sentence [SEP] target [SEP]`` for stance (or the sentence
-alone when no target is asked for). A ``segment`` tensor marks sentence tokens
-(0), target tokens (1), sentence tokens that mention the target (2) and
-padding (-1), so pooling does not depend on the encoder having token-type
-embeddings (RoBERTa-style models do not).
+A sentence is encoded once, alone (``[CLS] sentence [SEP]``); its token
+states serve both heads and every target asked about it:
 
-- frame head: mean of the sentence tokens -> one logit per frame (sigmoid);
-- stance head: [mean of all tokens; mean of the target tokens; mean of the
-  target's mentions in the sentence] -> one logit per stance label (softmax).
-  Without the mention pool a small model learns the sentence's overall tone
-  and gives every target in a sentence the same stance; the mention states
-  carry what is said about *this* actor ("Kestria's refusal" vs "Valdoria,
-  showing goodwill"). A sentence that never names the target (a pronoun, a
-  capital city) has a zero mention pool and relies on the other two.
+- frame head: mean of the sentence's tokens -> one logit per frame (sigmoid).
+  Frames never depend on which targets are asked.
+- stance head, per (sentence, target) pair, on four views of the sentence:
+  the sentence mean; the mean over the target's mentions ("Kestria's
+  refusal" vs "Valdoria, showing goodwill": what is said about *this* actor);
+  an attention pool whose query is the target, so a sentence that refers to
+  the target without naming it can still be read; and the target itself,
+  encoded alone by the same encoder. A flag says whether the name occurs at
+  all: a sentence that never mentions an actor is almost always neutral
+  toward it. Two layers map these to one logit per stance label (softmax).
+
+Encoding the sentence once, instead of once per target as a cross-encoder
+does, makes training and scoring several times cheaper when articles are
+asked about two or three actors, and measured no worse on the corpus
+(see ARCHITECTURE.md).
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
+
+from stanceframe.data.schema import LabelSchema
 
 
 def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -36,28 +42,73 @@ class StanceFrameNet(nn.Module):
         self.encoder = encoder
         hidden = encoder.config.hidden_size
         self.dropout = nn.Dropout(dropout)
-        self.stance_head = nn.Linear(3 * hidden, n_stance) if n_stance else None
         self.frame_head = nn.Linear(hidden, n_frames) if n_frames else None
+        self.stance_head = None
+        if n_stance:
+            self.query = nn.Linear(hidden, hidden)
+            self.key = nn.Linear(hidden, hidden)
+            self.stance_head = nn.Sequential(
+                nn.Linear(4 * hidden + 1, hidden), nn.GELU(), nn.Linear(hidden, n_stance)
+            )
+
+    def _states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
+        return self.dropout(out.last_hidden_state)
 
     def forward(
         self,
         input_ids: torch.Tensor,
         attention_mask: torch.Tensor,
-        segment: torch.Tensor,
-        token_type_ids: torch.Tensor | None = None,
+        target_ids: torch.Tensor,
+        target_mask: torch.Tensor,
+        pair_row: torch.Tensor,
+        pair_target: torch.Tensor,
+        mention: torch.Tensor,
     ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
-        kwargs = {"input_ids": input_ids, "attention_mask": attention_mask}
-        if token_type_ids is not None:
-            kwargs["token_type_ids"] = token_type_ids
-        hidden = self.encoder(**kwargs).last_hidden_state
-        hidden = self.dropout(hidden)
-        sentence = masked_mean(hidden, (segment == 0) | (segment == 2))
-        stance_logits = frame_logits = None
-        if self.frame_head is not None:
-            frame_logits = self.frame_head(sentence)
-        if self.stance_head is not None:
-            everything = masked_mean(hidden, segment >= 0)
-            target = masked_mean(hidden, segment == 1)
-            mention = masked_mean(hidden, segment == 2)
-            stance_logits = self.stance_head(torch.cat([everything, target, mention], dim=-1))
-        return stance_logits, frame_logits
+        """Stance logits (one row per pair) and frame logits (one row per sentence)."""
+        hidden = self._states(input_ids, attention_mask)
+        tokens = attention_mask.bool().clone()
+        tokens[:, 0] = False  # [CLS]/<s> is not part of the sentence
+        sentence = masked_mean(hidden, tokens)
+        frame_logits = self.frame_head(sentence) if self.frame_head is not None else None
+        if self.stance_head is None or pair_row.numel() == 0:
+            return None, frame_logits
+        t_hidden = self._states(target_ids, target_mask)
+        t_tokens = target_mask.bool().clone()
+        t_tokens[:, 0] = False
+        target = masked_mean(t_hidden, t_tokens)[pair_target]
+        states, mask = hidden[pair_row], tokens[pair_row]
+        mentioned = masked_mean(states, mention)
+        scores = torch.einsum("pd,ptd->pt", self.query(target), self.key(states))
+        scores = scores / states.shape[-1] ** 0.5
+        scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
+        attended = torch.einsum("pt,ptd->pd", torch.softmax(scores, dim=-1), states)
+        has_mention = mention.any(dim=-1, keepdim=True).to(states.dtype)
+        features = torch.cat([sentence[pair_row], mentioned, attended, target, has_mention], -1)
+        return self.stance_head(features), frame_logits
+
+
+def build_network(
+    base: str, schema: LabelSchema, dropout: float = 0.1, seed: int = 0
+) -> tuple[StanceFrameNet, object]:
+    """A base encoder (local directory or installed name) with fresh heads, and its
+    tokenizer: the starting point of training. Nothing is downloaded."""
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    from stanceframe.model.errors import ModelError
+
+    hf_logging.disable_progress_bar()  # keep stderr for our own progress
+    torch.manual_seed(seed)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(base)
+        encoder = AutoModel.from_pretrained(base)
+    except (OSError, ValueError) as exc:
+        raise ModelError(
+            f"{base}: cannot load a base encoder (a local model directory or an installed "
+            f"model name is needed; nothing is downloaded): {str(exc).splitlines()[0]}"
+        ) from None
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelError(f"{base}: a fast (Rust) tokenizer is needed for character offsets")
+    net = StanceFrameNet(encoder, len(schema.stance_labels), len(schema.frame_labels), dropout)
+    return net, tokenizer

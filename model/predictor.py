@@ -1,58 +1,58 @@
-"""Inference: a loaded network + tokenizer + label schema + frame thresholds.
+"""Inference: a loaded network + tokenizer + label schema + thresholds + temperatures.
 
 ``Predictor.predict`` is the one path every consumer uses (``predict``,
-``evaluate``, ``score``), so their numbers always agree. For speed it encodes
-all (sentence, target) items once, runs them in length-sorted batches under
-``torch.inference_mode()``, and restores input order at the end.
+``evaluate``, ``score``, training's dev scores), so their numbers always
+agree. Each sentence is tokenised once and encoded once with all the targets
+asked about it; sentences run in length-sorted batches under
+``torch.inference_mode()`` and input order is restored at the end.
+
+Probabilities are temperature-scaled per head (fitted on dev after training,
+see ``training/calibrate.py``), so a summary that averages them means what it
+says. Precision modes (``model/precision.py``) trade speed for nothing: the
+approximate passes re-run every sentence near a decision in fp32.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import torch
 from tqdm.auto import tqdm
 
 from stanceframe.data.schema import LabelSchema
-from stanceframe.model.encoding import collate, encode_items, length_sorted_batches
+from stanceframe.model.encoding import (
+    EncodedSentence,
+    Pair,
+    encode_sentences,
+    encode_targets,
+    length_sorted_batches,
+    make_batch,
+    mention_mask,
+)
 from stanceframe.model.network import StanceFrameNet
+from stanceframe.model.precision import (
+    MIXED_MARGIN,
+    check_precision,
+    default_precision,
+    split_mode,
+)
 
 PROB_DECIMALS = 6
-PRECISIONS = ("fp32", "bf16", "mixed")
-# Wider than any bf16-vs-fp32 probability difference measured (about 0.002).
-MIXED_MARGIN = 0.02
 
 
-def cpu_has_fast_bf16() -> bool:
-    """True where the CPU computes bf16 natively (AVX512-BF16 or AMX); elsewhere
-    bf16 autocast is emulated and slower than fp32."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            flags = fh.read()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
+@dataclass
+class Logits:
+    """Raw head outputs in input order: one stance row per (sentence, target) pair
+    (``pair_row`` says whose), one frame row per sentence."""
 
-
-def check_precision(value: str) -> str:
-    if value not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, got {value!r}")
-    return value
-
-
-def default_precision() -> str:
-    """``$STANCEFRAME_PRECISION``, else "mixed" on CPUs with native bf16, else "fp32"."""
-    env = os.environ.get("STANCEFRAME_PRECISION")
-    if env:
-        if env not in PRECISIONS:
-            from stanceframe.model.errors import ModelError
-
-            raise ModelError(f"STANCEFRAME_PRECISION={env!r}: expected one of {PRECISIONS}")
-        return env
-    return "mixed" if cpu_has_fast_bf16() else "fp32"
+    stance: torch.Tensor
+    frames: torch.Tensor
+    pair_row: list[int]
+    pair_target: list[str]
+    truncated: list[bool]
 
 
 class Predictor:
@@ -65,115 +65,182 @@ class Predictor:
         max_length: int = 128,
         info: dict[str, Any] | None = None,
         precision: str | None = None,
+        temperature: dict[str, float] | None = None,
     ):
         self.network = network.eval()
         self.tokenizer = tokenizer
         self.schema = schema
         self.thresholds = {f: 0.5 for f in schema.frame_labels}
         self.thresholds.update(thresholds or {})
+        self.temperature = {"stance": 1.0, "frames": 1.0, **(temperature or {})}
         self.max_length = max_length
         self.info = dict(info or {})
-        # "fp32", "bf16" or "mixed" (bf16, then fp32 for items near a decision);
-        # see eval/speed.py for the measurements behind the default.
         self.precision = check_precision(precision or default_precision())
+        self._fast: dict[str, torch.nn.Module] = {}  # quantised copies, built on first use
+        # Sentences in the last ``logits`` call and how many a mixed mode re-ran in fp32.
+        self.last_run = {"sentences": 0, "rerun": 0}
 
     @classmethod
     def untrained(
         cls,
-        encoder_dir: str,
+        base: str,
         schema: LabelSchema | None = None,
         max_length: int = 128,
         seed: int = 0,
         dropout: float = 0.1,
         precision: str | None = None,
     ) -> Predictor:
-        """Random heads on a base encoder: the starting point of training, and tests."""
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        from stanceframe.model.errors import ModelError
-
-        hf_logging.disable_progress_bar()  # keep stderr for our own progress
+        """Fresh heads on a base encoder: the starting point of training, and tests."""
+        from stanceframe.model.network import build_network
 
         schema = schema or LabelSchema()
-        torch.manual_seed(seed)
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(encoder_dir)
-            encoder = AutoModel.from_pretrained(encoder_dir)
-        except (OSError, ValueError) as exc:
-            raise ModelError(
-                f"{encoder_dir}: cannot load a base encoder (a local model directory or an "
-                f"installed model name is needed; nothing is downloaded): "
-                f"{str(exc).splitlines()[0]}"
-            ) from None
-        network = StanceFrameNet(
-            encoder, len(schema.stance_labels), len(schema.frame_labels), dropout
-        )
-        info = {"name": "untrained", "base_model": str(encoder_dir)}
-        return cls(
-            network, tokenizer, schema, max_length=max_length, info=info, precision=precision
-        )
+        net, tokenizer = build_network(base, schema, dropout, seed)
+        info = {"name": "untrained", "base_model": str(base)}
+        return cls(net, tokenizer, schema, max_length=max_length, info=info, precision=precision)
 
-    def token_counts(self, texts: Sequence[str]) -> list[int]:
-        """Tokens each text needs on its own, special tokens included, untruncated."""
-        enc = self.tokenizer(list(texts), truncation=False, add_special_tokens=True, verbose=False)
-        return [len(ids) for ids in enc["input_ids"]]
+    # ------------------------------------------------------------------ passes
+    def _questions(self, texts, targets) -> tuple[list[EncodedSentence], list[list[Pair]]]:
+        """Encoded sentences and, per sentence, its distinct non-empty targets as pairs."""
+        encoded = encode_sentences(self.tokenizer, texts, self.max_length)
+        asked = []
+        for i, names in enumerate(targets):
+            unique = [n for n in dict.fromkeys(names) if n.strip()]
+            asked.append([Pair(i, n, mention_mask(texts[i], encoded[i], n)) for n in unique])
+        return encoded, asked
 
-    def raw_probs(
+    def _network(self, mode: str) -> torch.nn.Module:
+        if mode in ("fp32", "bf16"):
+            return self.network
+        if mode not in self._fast:
+            from stanceframe.model.precision import quantized_copy
+
+            self._fast[mode] = quantized_copy(self.network)
+        return self._fast[mode]
+
+    def _run(self, encoded, asked, rows, batch_size, mode, bar=None, naive=False):
+        """Logits of the sentences ``rows`` (and their pairs) in one precision mode.
+
+        ``naive`` is the loop one writes first, kept as the speed benchmark's
+        reference: batches in input order, autograd on.
+        """
+        net = self._network(mode)
+        pad = self.tokenizer.pad_token_id or 0
+        n_pairs = sum(len(asked[r]) for r in rows)
+        stance = torch.zeros((n_pairs, len(self.schema.stance_labels)))
+        frames = torch.zeros((len(rows), len(self.schema.frame_labels)))
+        # Pair slots in the order of ``rows``, so results land where the caller expects.
+        start, slot = 0, {}
+        for r in rows:
+            slot[r] = start
+            start += len(asked[r])
+        where = {r: k for k, r in enumerate(rows)}
+        lengths = [len(encoded[r].input_ids) for r in rows]
+        bf16 = mode == "bf16"
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+        batches = (
+            [
+                list(range(i, min(i + batch_size, len(rows))))
+                for i in range(0, len(rows), batch_size)
+            ]
+            if naive
+            else length_sorted_batches(lengths, batch_size)
+        )
+        grad = contextlib.nullcontext() if naive else torch.inference_mode()
+        with grad, autocast:
+            for idx in batches:
+                batch_rows = [rows[k] for k in idx]
+                pairs, out_slots = [], []
+                for b, r in enumerate(batch_rows):
+                    for j, p in enumerate(asked[r]):
+                        pairs.append(Pair(b, p.target, p.mention))
+                        out_slots.append(slot[r] + j)
+                names = encode_targets(self.tokenizer, [p.target for p in pairs])
+                batch = make_batch([encoded[r] for r in batch_rows], pairs, names, pad)
+                s_logits, f_logits = net(**batch)
+                if f_logits is not None:
+                    frames[[where[r] for r in batch_rows]] = f_logits.detach().float()
+                if s_logits is not None and out_slots:
+                    stance[out_slots] = s_logits.detach().float()
+                if bar is not None:
+                    bar.update(len(batch_rows))
+        return stance, frames
+
+    def logits(
         self,
         texts: Sequence[str],
-        targets: Sequence[str | None],
+        targets: Sequence[Sequence[str]],
         batch_size: int = 32,
         progress: bool = False,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Stance and frame probabilities per item, in input order."""
-        items = encode_items(self.tokenizer, texts, targets, self.max_length)
-        if self.precision == "mixed":
-            return self._mixed(items, targets, batch_size, progress)
-        return self._forward(items, batch_size, progress, bf16=self.precision == "bf16")
-
-    def _forward(self, items, batch_size: int, progress: bool, bf16: bool):
-        n = len(items)
-        stance = torch.zeros((n, len(self.schema.stance_labels)))
-        frames = torch.zeros((n, len(self.schema.frame_labels)))
-        pad_id = self.tokenizer.pad_token_id or 0
-        lengths = [len(it.input_ids) for it in items]
-        autocast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
-        bar = tqdm(total=n, disable=not progress, desc="predict", unit="item", leave=False)
-        with torch.inference_mode(), autocast:
-            for idx in length_sorted_batches(lengths, batch_size):
-                batch = collate([items[i] for i in idx], pad_id)
-                stance_logits, frame_logits = self.network(**batch)
-                if stance_logits is not None:
-                    stance[idx] = torch.softmax(stance_logits.float(), dim=-1)
-                if frame_logits is not None:
-                    frames[idx] = torch.sigmoid(frame_logits.float())
-                bar.update(len(idx))
+        naive: bool = False,
+    ) -> Logits:
+        """Head logits for every sentence and every (sentence, target) pair."""
+        encoded, asked = self._questions(texts, targets)
+        rows = list(range(len(texts)))
+        bar = tqdm(total=len(rows), disable=not progress, desc="predict", unit="sent", leave=False)
+        mode, recheck = split_mode(self.precision)
+        stance, frames = self._run(encoded, asked, rows, batch_size, mode, bar, naive)
         bar.close()
-        return stance, frames
+        unsure = self._unsure(stance, frames, asked) if recheck and mode != "fp32" else []
+        if unsure:
+            s32, f32 = self._run(encoded, asked, unsure, batch_size, "fp32")
+            self._merge(stance, frames, s32, f32, asked, unsure)
+        self.last_run = {"sentences": len(rows), "rerun": len(unsure)}
+        pair_row = [p.row for pairs in asked for p in pairs]
+        pair_target = [p.target for pairs in asked for p in pairs]
+        return Logits(stance, frames, pair_row, pair_target, [e.truncated for e in encoded])
 
-    def _mixed(self, items, targets, batch_size: int, progress: bool):
-        """bf16 for everything, then fp32 again for items close to a decision.
-
-        bf16 moves probabilities by ~1e-3 here (eval/speed.py measures it);
-        anything within ``MIXED_MARGIN`` of a threshold or of the runner-up
-        stance label is recomputed in fp32, so labels match fp32 while most of
-        the bf16 speed-up is kept.
-        """
-        stance, frames = self._forward(items, batch_size, progress, bf16=True)
-        unsure = torch.zeros(len(items), dtype=torch.bool)
-        if stance.shape[1] >= 2:
-            top2 = stance.topk(2, dim=-1).values
-            has_target = torch.tensor([t is not None for t in targets])
-            unsure |= has_target & (top2[:, 0] - top2[:, 1] < MIXED_MARGIN)
-        if frames.shape[1]:
+    def _unsure(self, stance, frames, asked) -> list[int]:
+        """Sentences with a frame probability or a stance margin within MIXED_MARGIN
+        of a decision: an approximate pass may have landed on the wrong side."""
+        s_probs, f_probs = self.probabilities(stance, frames)
+        unsure = set()
+        if f_probs.shape[1]:
             thr = torch.tensor([self.thresholds[f] for f in self.schema.frame_labels])
-            unsure |= ((frames - thr).abs() < MIXED_MARGIN).any(dim=-1)
-        idx = unsure.nonzero().flatten().tolist()
-        if idx:
-            s32, f32 = self._forward([items[i] for i in idx], batch_size, False, bf16=False)
-            stance[idx], frames[idx] = s32, f32
-        return stance, frames
+            near = ((f_probs - thr).abs() < MIXED_MARGIN).any(dim=-1)
+            unsure.update(near.nonzero().flatten().tolist())
+        if s_probs.shape[1] >= 2 and s_probs.shape[0]:
+            top2 = s_probs.topk(2, dim=-1).values
+            rows = [p.row for pairs in asked for p in pairs]
+            for k in (top2[:, 0] - top2[:, 1] < MIXED_MARGIN).nonzero().flatten().tolist():
+                unsure.add(rows[k])
+        return sorted(unsure)
+
+    @staticmethod
+    def _merge(stance, frames, s32, f32, asked, rows) -> None:
+        starts, pos = [], 0
+        for pairs in asked:
+            starts.append(pos)
+            pos += len(pairs)
+        frames[rows] = f32
+        k = 0
+        for r in rows:
+            for j in range(len(asked[r])):
+                stance[starts[r] + j] = s32[k]
+                k += 1
+
+    def probabilities(self, stance: torch.Tensor, frames: torch.Tensor):
+        """Temperature-scaled stance softmax and frame sigmoid."""
+        s = torch.softmax(stance / self.temperature["stance"], dim=-1)
+        f = torch.sigmoid(frames / self.temperature["frames"])
+        return s, f
+
+    # ------------------------------------------------------------------ public
+    def predict_detailed(
+        self,
+        texts: Sequence[str],
+        targets: Sequence[Sequence[str]] | None = None,
+        batch_size: int = 32,
+        progress: bool = False,
+        naive: bool = False,
+    ) -> tuple[list[dict[str, Any]], list[bool]]:
+        """``predict``'s rows, and whether each sentence was cut to ``max_length``."""
+        if targets is None:
+            targets = [[] for _ in texts]
+        if len(targets) != len(texts):
+            raise ValueError("texts and targets differ in length")
+        out = self.logits(texts, targets, batch_size, progress, naive)
+        s_probs, f_probs = self.probabilities(out.stance, out.frames)
+        return self._assemble(len(texts), out, s_probs, f_probs), out.truncated
 
     def predict(
         self,
@@ -182,52 +249,24 @@ class Predictor:
         batch_size: int = 32,
         progress: bool = False,
     ) -> list[dict[str, Any]]:
-        """One prediction dict per text (see the README's ``predict`` contract).
+        """One prediction dict per text (see the README's ``predict`` contract)."""
+        return self.predict_detailed(texts, targets, batch_size, progress)[0]
 
-        One forward pass per (text, target) pair; a text without targets is
-        encoded alone. Frame probabilities of a text are the mean over its
-        passes, so asking for more targets never changes the frame labels much.
-        """
-        if targets is None:
-            targets = [[] for _ in texts]
-        if len(targets) != len(texts):
-            raise ValueError("texts and targets differ in length")
-        owners: list[int] = []
-        item_texts: list[str] = []
-        item_targets: list[str | None] = []
-        for i, (text, names) in enumerate(zip(texts, targets, strict=False)):
-            unique = list(dict.fromkeys(names))
-            for name in unique or [None]:
-                owners.append(i)
-                item_texts.append(text)
-                item_targets.append(name)
-        stance, frames = self.raw_probs(item_texts, item_targets, batch_size, progress)
-        return self._assemble(len(texts), owners, item_targets, stance, frames)
-
-    def _assemble(self, n, owners, item_targets, stance, frames) -> list[dict[str, Any]]:
-        stance_labels = self.schema.stance_labels
-        frame_labels = self.schema.frame_labels
-        frame_sum = torch.zeros((n, len(frame_labels)))
-        counts = torch.zeros(n)
-        out: list[dict[str, Any]] = [
-            {"frames": [], "frame_probs": {}, "stance": {}, "stance_probs": {}} for _ in range(n)
-        ]
-        for row, (owner, target) in enumerate(zip(owners, item_targets, strict=False)):
-            frame_sum[owner] += frames[row]
-            counts[owner] += 1
-            if target is not None and stance_labels:
-                probs = stance[row].tolist()
-                out[owner]["stance_probs"][target] = {
-                    label: round(p, PROB_DECIMALS)
-                    for label, p in zip(stance_labels, probs, strict=False)
-                }
-                out[owner]["stance"][target] = stance_labels[int(stance[row].argmax())]
-        mean = frame_sum / counts.clamp(min=1).unsqueeze(-1)
+    def _assemble(self, n, out: Logits, s_probs, f_probs) -> list[dict[str, Any]]:
+        stance_labels, frame_labels = self.schema.stance_labels, self.schema.frame_labels
+        rows: list[dict[str, Any]] = []
         for i in range(n):
             probs = {
-                label: round(p, PROB_DECIMALS)
-                for label, p in zip(frame_labels, mean[i].tolist(), strict=False)
+                lab: round(p, PROB_DECIMALS)
+                for lab, p in zip(frame_labels, f_probs[i].tolist(), strict=True)
             }
-            out[i]["frame_probs"] = probs
-            out[i]["frames"] = [f for f in frame_labels if probs[f] >= self.thresholds[f]]
-        return out
+            frames = [f for f in frame_labels if probs[f] >= self.thresholds[f]]
+            rows.append({"frames": frames, "frame_probs": probs, "stance": {}, "stance_probs": {}})
+        if stance_labels:
+            for k, (i, target) in enumerate(zip(out.pair_row, out.pair_target, strict=True)):
+                dist = s_probs[k].tolist()
+                rows[i]["stance_probs"][target] = {
+                    lab: round(p, PROB_DECIMALS) for lab, p in zip(stance_labels, dist, strict=True)
+                }
+                rows[i]["stance"][target] = stance_labels[int(s_probs[k].argmax())]
+        return rows

@@ -58,8 +58,11 @@ def score_article(
 
 def _score_chunk(predictor, chunk, targets: list[str], batch_size: int) -> Iterator[dict]:
     texts = [s.text for _, sentences in chunk for s in sentences]
-    preds = predictor.predict(texts, [targets] * len(texts), batch_size=batch_size) if texts else []
-    truncated = _truncated(predictor, texts, targets)
+    preds, truncated = (
+        predictor.predict_detailed(texts, [targets] * len(texts), batch_size=batch_size)
+        if texts
+        else ([], [])
+    )
     pos = 0
     for article, sentences in chunk:
         n = len(sentences)
@@ -72,18 +75,6 @@ def _score_chunk(predictor, chunk, targets: list[str], batch_size: int) -> Itera
             predictor.schema,
         )
         pos += n
-
-
-def _truncated(predictor, texts: list[str], targets: list[str]) -> list[bool]:
-    """Whether the model saw only the start of each sentence.
-
-    A (sentence, target) input adds the target's tokens and one separator to
-    the sentence's own count; the longest target decides.
-    """
-    if not texts:
-        return []
-    extra = max((n - 1 for n in predictor.token_counts(targets)), default=0) if targets else 0
-    return [n + extra > predictor.max_length for n in predictor.token_counts(texts)]
 
 
 def build_article(

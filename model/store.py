@@ -7,6 +7,7 @@ A model directory holds:
   stanceframe.json        format version, label schema, thresholds, max_length, info
   training_config.json    the resolved training config (when trained here)
   metrics.json            dev metrics the checkpoint was selected on
+  test_metrics.json       test-split figures per corpus layer (when the data has a test split)
   README.md               the model card
 Writing goes to a temporary sibling directory renamed into place, so an
 interrupted save never leaves a half-written model behind.
@@ -27,7 +28,8 @@ from stanceframe.model.network import StanceFrameNet
 from stanceframe.model.predictor import Predictor
 
 FORMAT = "stanceframe-model"
-FORMAT_VERSION = 1
+# 2: the sentence is encoded once for all targets (model/network.py); temperatures.
+FORMAT_VERSION = 2
 REQUIRED = ("model.safetensors", "config.json", "stanceframe.json")
 
 
@@ -36,6 +38,7 @@ def save_model(
     out_dir: str | Path,
     train_config: dict[str, Any] | None = None,
     metrics: dict[str, Any] | None = None,
+    test_metrics: dict[str, Any] | None = None,
 ) -> Path:
     from safetensors.torch import save_model as save_weights
 
@@ -51,6 +54,7 @@ def save_model(
             "format_version": FORMAT_VERSION,
             "labels": predictor.schema.to_dict(),
             "thresholds": predictor.thresholds,
+            "temperature": predictor.temperature,
             "max_length": predictor.max_length,
             "dropout": predictor.network.dropout.p,
             "info": predictor.info,
@@ -60,7 +64,10 @@ def save_model(
             _write_json(tmp / "training_config.json", train_config)
         if metrics is not None:
             _write_json(tmp / "metrics.json", metrics)
-        (tmp / "README.md").write_text(model_card(meta, train_config, metrics), encoding="utf-8")
+        if test_metrics:
+            _write_json(tmp / "test_metrics.json", test_metrics)
+        card = model_card(meta, train_config, metrics, test_metrics)
+        (tmp / "README.md").write_text(card, encoding="utf-8")
         if out.exists():
             # Swap: the old model stays intact until the new one is complete.
             old = out.with_name(f".{out.name}.old")
@@ -137,4 +144,7 @@ def load_model(
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelError(f"{path}: cannot load model: {first}") from None
     info = {**meta.get("info", {}), "path": str(path)}
-    return Predictor(network, tokenizer, schema, thresholds, meta["max_length"], info, precision)
+    temperature = meta.get("temperature")
+    return Predictor(
+        network, tokenizer, schema, thresholds, meta["max_length"], info, precision, temperature
+    )

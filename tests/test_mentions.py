@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stanceframe.model import Predictor
-from stanceframe.model.encoding import encode_items
+from stanceframe.model.encoding import encode_sentences, mention_mask
 from stanceframe.model.mentions import find_mentions
 
 TEXT = "Kestria's refusal is killing Valdorians, while the Kestrian army denies it under oath."
@@ -28,16 +28,14 @@ def test_short_names_match_exact_words_only():
     assert spans(text, "EU") == ["EU"]
 
 
-def test_mention_tokens_get_their_own_segment(tiny_encoder_dir):
+def test_mention_mask_marks_the_target_tokens_only(tiny_encoder_dir):
     p = Predictor.untrained(tiny_encoder_dir, max_length=64)
     text = "the army killed civilians and the police said nothing"
-    enc = encode_items(p.tokenizer, [text, text, text], ["army", "rebels", None], 64)
-    tokens = p.tokenizer.convert_ids_to_tokens(enc[0].input_ids)
-    mention = [t for t, s in zip(tokens, enc[0].segment, strict=True) if s == 2]
-    assert mention == ["army"]
-    assert 1 in enc[0].segment  # the target segment is still there
-    assert 2 not in enc[1].segment  # "rebels" is not in the sentence
-    assert set(enc[2].segment) == {0}  # sentence alone
+    (enc,) = encode_sentences(p.tokenizer, [text], 64)
+    tokens = p.tokenizer.convert_ids_to_tokens(enc.input_ids)
+    mask = mention_mask(text, enc, "army")
+    assert [t for t, m in zip(tokens, mask, strict=True) if m] == ["army"]
+    assert not any(mention_mask(text, enc, "rebels"))  # not in the sentence
 
 
 def test_stance_differs_by_target_only_through_the_input(tiny_encoder_dir):

@@ -1,11 +1,11 @@
-"""Predictor behaviour: output contract, ordering, precision modes."""
+"""Predictor behaviour: output contract, ordering, frames independent of targets, precision."""
 
 from __future__ import annotations
 
 import pytest
 
 from stanceframe.model import ModelError, Predictor
-from stanceframe.model.predictor import check_precision, default_precision
+from stanceframe.model.precision import auto_precision, check_precision, default_precision
 
 
 def _labels(preds):
@@ -15,35 +15,67 @@ def _labels(preds):
 def test_contract_order_and_duplicate_targets(tiny_encoder_dir, examples):
     p = Predictor.untrained(tiny_encoder_dir, max_length=48, precision="fp32")
     texts = [e.text for e in examples]
-    preds = p.predict(texts, [["army", "army", "rebels"]] + [[] for _ in texts[1:]])
+    preds = p.predict(texts, [["army", "army", "rebels", " "]] + [[] for _ in texts[1:]])
     assert len(preds) == len(texts)
     first = preds[0]
-    assert list(first["stance"]) == ["army", "rebels"]  # duplicates collapse, order kept
+    assert list(first["stance"]) == ["army", "rebels"]  # duplicates and blanks go, order kept
     assert set(first["frame_probs"]) == set(p.schema.frame_labels)
     for probs in first["stance_probs"].values():
-        assert abs(sum(probs.values()) - 1) < 1e-4
+        assert sum(probs.values()) == pytest.approx(1, abs=1e-4)
     assert preds[1]["stance"] == {} and preds[1]["stance_probs"] == {}
     # batch composition and size do not change the answer
     alone = p.predict(texts[3:4], [[]], batch_size=1)[0]
     assert alone == preds[3]
 
 
-def test_mixed_precision_keeps_fp32_labels(tiny_encoder_dir, examples):
-    fp32 = Predictor.untrained(tiny_encoder_dir, max_length=48, precision="fp32")
+def test_frames_do_not_depend_on_the_targets_asked(tiny_encoder_dir, examples):
+    p = Predictor.untrained(tiny_encoder_dir, max_length=48, precision="fp32", seed=5)
+    texts = [e.text for e in examples]
+    runs = [
+        p.predict(texts, [names] * len(texts))
+        for names in ([], ["army"], ["army", "rebels", "police"])
+    ]
+    frames = [[(r["frames"], r["frame_probs"]) for r in run] for run in runs]
+    assert frames[0] == frames[1] == frames[2]
+    assert [len(r["stance"]) for r in runs[2]] == [3] * len(texts)
+
+
+def test_truncation_is_reported_by_the_one_tokenisation(tiny_encoder_dir):
+    p = Predictor.untrained(tiny_encoder_dir, max_length=16, precision="fp32")
+    short, long = "the army said", " ".join(["the army killed civilians"] * 10)
+    _, truncated = p.predict_detailed([short, long], [["army"], ["army"]])
+    assert truncated == [False, True]
+
+
+def test_mixed_precision_keeps_fp32_labels_and_reruns_only_near_decisions(
+    tiny_encoder_dir, examples
+):
+    p = Predictor.untrained(tiny_encoder_dir, max_length=48, precision="fp32")
     texts = [e.text for e in examples] * 4
     targets = [list(e.targets) for e in examples] * 4
-    reference = fp32.predict(texts, targets)
-    fp32.precision = "mixed"
-    mixed = fp32.predict(texts, targets)
+    reference = p.predict(texts, targets)
+    # Thresholds on both sides of the observed probabilities: some sentences sit
+    # near a decision (re-run in fp32), others far from it (kept from bf16).
+    probs = sorted(r["frame_probs"]["attribution"] for r in reference)
+    p.thresholds = {f: 0.99 for f in p.schema.frame_labels}
+    p.thresholds["attribution"] = probs[len(probs) // 2]
+    reference = p.predict(texts, targets)
+    p.precision = "bf16-mixed"
+    mixed = p.predict(texts, targets)
     assert _labels(mixed) == _labels(reference)
+    assert 0 < p.last_run["rerun"] < p.last_run["sentences"] == len(texts)
     for a, b in zip(mixed, reference, strict=True):
         for label, prob in a["frame_probs"].items():
-            assert abs(prob - b["frame_probs"][label]) < 0.02
+            assert prob == pytest.approx(b["frame_probs"][label], abs=0.03)
 
 
 def test_precision_choice(monkeypatch):
     with pytest.raises(ValueError, match="precision must be one of"):
         check_precision("fp16")
+    assert check_precision("mixed") == "bf16-mixed"  # the older name still works
+    assert auto_precision({"avx512_bf16", "avx512_vnni"})[0] == "bf16-mixed"
+    assert auto_precision({"avx512_vnni"})[0] == "int8-mixed"
+    assert auto_precision({"avx2"})[0] == "fp32"
     monkeypatch.setenv("STANCEFRAME_PRECISION", "fp32")
     assert default_precision() == "fp32"
     monkeypatch.setenv("STANCEFRAME_PRECISION", "half")

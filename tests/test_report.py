@@ -49,7 +49,7 @@ def test_outputs_are_written_and_metrics_json_has_the_documented_schema(evaluate
     metrics, out = evaluated
     on_disk = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert on_disk == metrics
-    assert metrics["schema_version"] == 1
+    assert metrics["schema_version"] == 2
     assert metrics["data"]["path"] == "fixture" and metrics["data"]["split"] == "test"
     assert (metrics["data"]["n_sentences"], metrics["data"]["n_pairs"]) == (12, 11)
     assert metrics["data"]["n_docs"] == 3
@@ -109,10 +109,13 @@ def test_report_is_rendered_from_metrics_json_alone(evaluated):
     assert f"| Stance macro-F1 | {model_f1:.3f} [{lo:.3f}, {hi:.3f}] |" in report
     for path in metrics["plots"].values():
         assert f"]({path})" in report
-    # The most confident stance mistake is quoted with its sentence.
-    worst = metrics["worst_confusions"]["stance"][0]
-    assert worst["gold"] != worst["predicted"]
-    assert worst["text"] in report
+    # The most frequent stance confusion is quoted with its example sentences.
+    top = metrics["confusions"]["stance"][0]
+    assert top["gold"] != top["predicted"] and 1 <= len(top["examples"]) <= 3
+    assert f"gold {top['gold']} -> predicted {top['predicted']}** ({top['count']})" in report
+    assert all(e["text"] in report for e in top["examples"])
+    rate = metrics["rates"]["frames"]["attribution"]
+    assert f"{100 * rate['gold']:.1f} %" in report
 
 
 def test_baselines_need_train_rows(predictor, examples, tmp_path):

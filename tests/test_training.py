@@ -8,11 +8,11 @@ import pytest
 
 from stanceframe.data.schema import Example, LabelSchema
 from stanceframe.model import Predictor, load_model, save_model
-from stanceframe.model.encoding import collate, encode_items
 from stanceframe.model.errors import ModelError
+from stanceframe.training.batches import Batcher, masked_loss
 from stanceframe.training.config import ConfigError, TrainConfig, config_from_dict, load_config
-from stanceframe.training.loop import train_model
-from stanceframe.training.objective import IGNORE, build_items, loss_for_batch
+from stanceframe.training.items import build_items
+from stanceframe.training.loop import prepare_items, train_model
 
 
 def tiny_config(encoder: str, **kw) -> TrainConfig:
@@ -50,35 +50,21 @@ def test_both_heads_overfit_a_handful(tiny_encoder_dir, examples):
     assert result.dev_metrics["best_epoch"] >= 1
 
 
-def test_rows_without_targets_train_frames_only():
-    schema = LabelSchema()
-    rows = [
-        Example(id="a", text="Families fled.", frames=["humanitarian_appeal"]),
-        Example(id="b", text="X said Y lied.", targets={"Y": "against"}, frames=None),
-        Example(id="c", text="Z spoke.", targets={"Z": "neutral"}, frames=[]),
-    ]
-    items = build_items(rows, schema)
-    a = [it for it in items if it.text == "Families fled."]
-    assert len(a) == 1 and a[0].stance == IGNORE and a[0].frames == [0.0, 0.0, 1.0]
-    b = [it for it in items if it.text == "X said Y lied."]
-    assert (
-        len(b) == 1 and b[0].frames is None and b[0].stance == schema.stance_labels.index("against")
-    )
-    c = [it for it in items if it.text == "Z spoke."]
-    # one pass per target plus a sentence-alone pass for frames; each weighted 1/2
-    assert [it.target for it in c] == ["Z", None] and all(it.frame_weight == 0.5 for it in c)
-
-
 def _head_grads(encoder_dir, rows):
     schema = LabelSchema()
     p = Predictor.untrained(encoder_dir, schema, max_length=32)
     items = build_items(rows, schema)
-    batch = collate(
-        encode_items(p.tokenizer, [i.text for i in items], [i.target for i in items], 32), 0
-    )
-    stance_logits, frame_logits = p.network.train()(**batch)
-    loss_for_batch(items, stance_logits, frame_logits, None, None, TrainConfig()).backward()
-    grad = lambda head: 0.0 if head.weight.grad is None else head.weight.grad.abs().sum().item()  # noqa: E731
+    config = TrainConfig(batch_size=len(items))
+    batcher = Batcher(items, *prepare_items(items, p.tokenizer, 32), config, p.tokenizer)
+    batch = batcher.batch(list(range(len(items))))
+    stance_logits, frame_logits = p.network.train()(**batch["inputs"])
+    masked_loss(batch, stance_logits, frame_logits, None, None, config).backward()
+
+    def grad(module):
+        return sum(
+            0.0 if w.grad is None else w.grad.abs().sum().item() for w in module.parameters()
+        )
+
     return grad(p.network.stance_head), grad(p.network.frame_head)
 
 
@@ -94,11 +80,12 @@ def test_masked_losses_send_no_gradient_to_the_unlabelled_head(tiny_encoder_dir)
 def test_save_then_load_gives_identical_probabilities(tiny_encoder_dir, examples, tmp_path):
     p = Predictor.untrained(tiny_encoder_dir, max_length=48, seed=3)
     p.thresholds["accusation"] = 0.35
+    p.temperature["stance"] = 1.7
     save_model(p, tmp_path / "m", train_config={"epochs": 1}, metrics={"dev_frames_macro_f1": 0.5})
     q = load_model(tmp_path / "m")
     texts, targets = [e.text for e in examples], [list(e.targets) for e in examples]
     assert p.predict(texts, targets) == q.predict(texts, targets)
-    assert q.thresholds["accusation"] == 0.35
+    assert q.thresholds["accusation"] == 0.35 and q.temperature["stance"] == 1.7
     files = {f.name for f in (tmp_path / "m").iterdir()}
     assert {
         "model.safetensors",
@@ -153,30 +140,29 @@ def test_training_is_reproducible(tiny_encoder_dir, examples):
     assert a.predict(texts, targets) == b.predict(texts, targets)
 
 
-def test_thresholds_shrink_toward_half_when_dev_f1_is_flat(tiny_encoder_dir):
-    from stanceframe.training.objective import tune_thresholds
+def test_thresholds_shrink_toward_half_when_dev_f1_is_flat():
+    import numpy as np
 
-    class Fixed:
-        thresholds = {"attribution": 0.5, "accusation": 0.5, "humanitarian_appeal": 0.5}
+    from stanceframe.training.calibrate import tune_thresholds
 
-        def __init__(self, probs):
-            self.probs = probs
-
-        def predict(self, texts, targets):
-            return [{"frame_probs": p} for p in self.probs]
-
-    dev = [
-        Example(id=str(i), text="t", frames=f)
-        for i, f in enumerate([["attribution"]] * 6 + [[]] * 4)
-    ]
+    labels = ("attribution", "accusation", "humanitarian_appeal")
+    gold = np.array([[1, 0, 0]] * 6 + [[0, 0, 0]] * 4)
+    gold[0, 2] = 1
+    probs = np.array([[0.95, 0.2, 0.5]] * 6 + [[0.05, 0.2, 0.5]] * 4)
+    probs[0, 2] = 0.92
+    out = tune_thresholds(probs, gold, labels, dict.fromkeys(labels, 0.5), tolerance=0.02)
     # attribution: every threshold in [0.1, 0.9] separates perfectly -> flat F1 -> 0.5;
-    # accusation never occurs -> left alone; humanitarian: only 0.9 is perfect.
-    probs = [{"attribution": 0.95, "accusation": 0.2, "humanitarian_appeal": 0.5}] * 6 + [
-        {"attribution": 0.05, "accusation": 0.2, "humanitarian_appeal": 0.5}
-    ] * 4
-    dev[0] = Example(id="0", text="t", frames=["attribution", "humanitarian_appeal"])
-    probs[0] = {"attribution": 0.95, "accusation": 0.2, "humanitarian_appeal": 0.92}
-    out = tune_thresholds(Fixed(probs), dev, LabelSchema(), tolerance=0.02)
-    assert out["attribution"] == 0.5
-    assert out["accusation"] == 0.5
-    assert out["humanitarian_appeal"] == 0.55  # the nearest-to-0.5 perfect threshold
+    # accusation never occurs -> left alone; humanitarian: only > 0.5 is perfect.
+    assert out == {"attribution": 0.5, "accusation": 0.5, "humanitarian_appeal": 0.55}
+
+
+def test_temperature_is_fitted_where_the_likelihood_is_best():
+    import torch
+
+    from stanceframe.training.calibrate import fit_temperature
+
+    torch.manual_seed(0)
+    logits = torch.randn(2000, 3) * 4
+    labels = torch.distributions.Categorical(logits=logits / 2.0).sample()  # true T = 2
+    t = fit_temperature(lambda t: torch.nn.functional.cross_entropy(logits / t, labels).item())
+    assert 1.7 < t < 2.3

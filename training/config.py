@@ -25,9 +25,9 @@ class ConfigError(StanceframeError):
 class TrainConfig:
     # Base encoder: a local model directory or installed name; "" = bundled all-MiniLM-L6-v2.
     base_model: str = ""
-    max_length: int = 128
+    max_length: int = 128  # tokens per sentence (targets are encoded apart)
     epochs: int = 6
-    batch_size: int = 16
+    batch_size: int = 16  # sentences per step (each with all its targets)
     lr: float = 1e-4  # encoder learning rate
     head_lr: float = 1e-3  # the two heads start from scratch and learn faster
     weight_decay: float = 0.01
@@ -37,16 +37,23 @@ class TrainConfig:
     patience: int = 2  # epochs without dev improvement before stopping
     min_epochs: int = 1
     seed: int = 13
-    class_weights: bool = True
+    # Stance class weights (n / (k * count)) ** power: 1 = inverse frequency, 0 = none.
+    stance_weight_power: float = 0.5
+    class_weights: bool = True  # frame positive weights sqrt(neg / pos)
     stance_loss_weight: float = 1.0
     frame_loss_weight: float = 1.0
-    # Also train frames on the sentence alone when it has targets, so frame
-    # labels do not depend on which targets a user asks about.
-    sentence_only_frames: bool = True
-    # Stance augmentation (training/augment.py): share of (sentence, target) pairs
-    # copied with the target renamed, and of sentences paired with an absent target.
+    # Stance augmentation (training/items.py): share of (sentence, target) pairs
+    # copied with the target renamed, and of sentences asked about an absent actor.
     augment_rename: float = 0.5
     augment_absent: float = 0.25
+    # Dev rows that select the checkpoint and fit temperatures and thresholds:
+    # only those of this corpus layer ("" = all dev rows; data without layers uses all).
+    dev_layer: str = ""
+    calibrate: bool = True  # fit one temperature per head on dev
+    # Extra stance-only rows (a labelled JSONL/CSV; "newsmtsc" = the bundled NewsMTSC
+    # polarity file), their pairs weighted by aux_weight. "" or 0 = none.
+    aux_data: str = ""
+    aux_weight: float = 0.0
     bf16: bool = False  # bf16 autocast in training (measured in the benchmark; off by default)
     threads: int = 0  # torch threads; 0 = torch's default (one per core)
     dev_fraction: float = 0.15  # dev share carved by document when the data has no dev split
@@ -67,6 +74,8 @@ class TrainConfig:
             "max_train_examples": self.max_train_examples >= 0,
             "augment_rename": 0 <= self.augment_rename <= 1,
             "augment_absent": 0 <= self.augment_absent <= 1,
+            "stance_weight_power": 0 <= self.stance_weight_power <= 1,
+            "aux_weight": 0 <= self.aux_weight <= 10,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

