@@ -70,9 +70,12 @@ def encode_targets(tokenizer, names: Sequence[str]) -> dict[str, list[int]]:
     return {name: enc["input_ids"][i] for i, name in enumerate(unique)}
 
 
-def mention_mask(text: str, sentence: EncodedSentence, target: str) -> list[bool]:
-    """Which tokens of the sentence mention ``target`` (see ``mentions``)."""
-    spans = find_mentions(text, target)
+def mention_mask(
+    text: str, sentence: EncodedSentence, target: str, spans: list | None = None
+) -> list[bool]:
+    """Which tokens of the sentence mention ``target``: the given character spans,
+    else the ones ``mentions.find_mentions`` finds by name."""
+    spans = find_mentions(text, target) if spans is None else spans
     if not spans:
         return [False] * len(sentence.input_ids)
     return [token_in_spans(off, spans) for off in sentence.offsets]

@@ -77,12 +77,16 @@ class StanceFrameNet(nn.Module):
         t_tokens = target_mask.bool().clone()
         t_tokens[:, 0] = False
         target = masked_mean(t_hidden, t_tokens)[pair_target]
+        # Project keys once per sentence, not once per pair: pairs outnumber sentences.
+        keys = self.key(hidden)[pair_row]
         states, mask = hidden[pair_row], tokens[pair_row]
-        mentioned = masked_mean(states, mention)
-        scores = torch.einsum("pd,ptd->pt", self.query(target), self.key(states))
-        scores = scores / states.shape[-1] ** 0.5
+        scores = torch.einsum("pd,ptd->pt", self.query(target), keys) / keys.shape[-1] ** 0.5
         scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
-        attended = torch.einsum("pt,ptd->pd", torch.softmax(scores, dim=-1), states)
+        mention_w = mention.to(states.dtype)
+        mention_w = mention_w / mention_w.sum(dim=-1, keepdim=True).clamp(min=1.0)
+        # One pass over the pair's token states for both pools.
+        weights = torch.stack([mention_w, torch.softmax(scores, dim=-1)], dim=1)
+        mentioned, attended = torch.einsum("pkt,ptd->pkd", weights, states).unbind(dim=1)
         has_mention = mention.any(dim=-1, keepdim=True).to(states.dtype)
         features = torch.cat([sentence[pair_row], mentioned, attended, target, has_mention], -1)
         return self.stance_head(features), frame_logits

@@ -48,10 +48,19 @@ def test_one_item_per_sentence_with_all_its_pairs_and_masks():
     a, b = build_items(rows, schema)
     assert a.frames == [0.0, 0.0, 1.0] and a.pairs == []
     against, neutral = schema.stance_labels.index("against"), schema.stance_labels.index("neutral")
-    assert b.frames is None and b.pairs == [("Y", against, 1.0), ("X", neutral, 1.0)]
+    assert b.frames is None and b.pairs == [("Y", against, 1.0, None), ("X", neutral, 1.0, None)]
     # auxiliary rows carry their weight on every pair
     (aux,) = build_items(rows[1:], schema, weight=0.3)
-    assert {w for _, _, w in aux.pairs} == {0.3}
+    assert {pair[2] for pair in aux.pairs} == {0.3}
+
+
+def test_mentions_a_row_states_are_used_for_pooling():
+    # NewsMTSC marks the pronoun that refers to the target; the name never occurs.
+    row = Example(id="n", text="He denied it.", targets={"Devin Nunes": "neutral"}, frames=[],
+                  source={"mentions": [{"mention": "He", "start": 0, "end": 2,
+                                        "target": "Devin Nunes"}]})
+    (item,) = build_items([row], LabelSchema())
+    assert item.pairs[0][0] == "Devin Nunes" and item.pairs[0][3] == [(0, 2)]
 
 
 def test_augmentation_is_seeded_and_keeps_labels():
@@ -60,7 +69,7 @@ def test_augmentation_is_seeded_and_keeps_labels():
     assert items == build_items(ROWS, schema, rename_share=1.0, absent_share=1.0, seed=3)
     copies = [it for it in items if it.frames is None]  # renamed copies train stance only
     assert len(copies) == 2
-    assert sorted(label for it in copies for _, label, _ in it.pairs) == [0, 1]  # favor, against
+    assert sorted(pair[1] for it in copies for pair in it.pairs) == [0, 1]  # favor, against
     assert all(it.pairs[0][0] in it.text and "Kestria" not in it.text for it in copies[:1])
     neutral = schema.stance_labels.index("neutral")
     originals = [it for it in items if it.frames is not None]

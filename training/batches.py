@@ -59,7 +59,7 @@ class Batcher:
     def batch(self, idx: list[int]) -> dict:
         pairs, labels, weights = [], [], []
         for row, i in enumerate(idx):
-            for (target, label, weight), mask in zip(
+            for (target, label, weight, _), mask in zip(
                 self.items[i].pairs, self.masks[i], strict=True
             ):
                 pairs.append(Pair(row, target, mask))

@@ -34,6 +34,9 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     grad_clip: float = 1.0
     dropout: float = 0.1
+    # Encoder layers kept frozen from the bottom (embeddings included when > 0): no
+    # backward pass through them, so a step is cheaper; the upper layers still adapt.
+    freeze_layers: int = 0
     patience: int = 2  # epochs without dev improvement before stopping
     min_epochs: int = 1
     seed: int = 13
@@ -49,11 +52,14 @@ class TrainConfig:
     # Dev rows that select the checkpoint and fit temperatures and thresholds:
     # only those of this corpus layer ("" = all dev rows; data without layers uses all).
     dev_layer: str = ""
+    # Train on these corpus layers only (comma-separated, e.g. "real"); "" = every layer.
+    train_layers: str = ""
     calibrate: bool = True  # fit one temperature per head on dev
     # Extra stance-only rows (a labelled JSONL/CSV; "newsmtsc" = the bundled NewsMTSC
     # polarity file), their pairs weighted by aux_weight. "" or 0 = none.
     aux_data: str = ""
     aux_weight: float = 0.0
+    aux_max_rows: int = 0  # a seeded sample of that many aux rows keeps training in budget; 0 = all
     bf16: bool = False  # bf16 autocast in training (measured in the benchmark; off by default)
     threads: int = 0  # torch threads; 0 = torch's default (one per core)
     dev_fraction: float = 0.15  # dev share carved by document when the data has no dev split
@@ -71,6 +77,8 @@ class TrainConfig:
             "patience": self.patience >= 1,
             "dev_fraction": 0 < self.dev_fraction < 1,
             "threads": self.threads >= 0,
+            "freeze_layers": self.freeze_layers >= 0,
+            "aux_max_rows": self.aux_max_rows >= 0,
             "max_train_examples": self.max_train_examples >= 0,
             "augment_rename": 0 <= self.augment_rename <= 1,
             "augment_absent": 0 <= self.augment_absent <= 1,

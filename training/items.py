@@ -41,7 +41,8 @@ _ENDINGS = ["ria", "nia", "via", "land", "stan", "mar", "dor", "ena", "ovia"]
 class TrainItem:
     text: str
     frames: list[float] | None  # multi-hot over the schema's frames; None = masked
-    pairs: list[tuple[str, int, float]] = field(default_factory=list)  # target, label, weight
+    # (target, label index, loss weight, mention spans or None = find them by name)
+    pairs: list[tuple[str, int, float, list | None]] = field(default_factory=list)
 
 
 def invented_name(rng: random.Random) -> str:
@@ -63,6 +64,21 @@ def renamed(text: str, target: str, rng: random.Random) -> tuple[str, str] | Non
         return None  # other forms (demonyms, parts) would keep the old name around
     name = invented_name(rng)
     return pattern.sub(name, text), name
+
+
+def given_mentions(ex: Example) -> dict[str, list[tuple[int, int]]]:
+    """Mention spans a row states itself (NewsMTSC marks pronouns: "He" for Devin Nunes).
+
+    The stance head then pools over the words that really refer to the target,
+    not only over its name.
+    """
+    out: dict[str, list[tuple[int, int]]] = {}
+    for m in (ex.source or {}).get("mentions", []) if isinstance(ex.source, dict) else []:
+        try:
+            out.setdefault(str(m["target"]), []).append((int(m["start"]), int(m["end"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
 
 
 def build_items(
@@ -90,20 +106,26 @@ def build_items(
         frames = None
         if ex.frames is not None and schema.frame_labels:
             frames = [1.0 if f in ex.frames else 0.0 for f in schema.frame_labels]
-        pairs = [(t, index[lab], weight) for t, lab in ex.targets.items()] if index else []
+        spans = given_mentions(ex)
+        pairs = (
+            [(t, index[lab], weight, spans.get(t)) for t, lab in ex.targets.items()]
+            if index
+            else []
+        )
         if no_stance and len(docs) > 1 and rng.random() < absent_share:
             other = rng.choice([d for d in docs if d != ex.doc_id])
             names = sorted(names_by_doc[other])
             name = rng.choice(names) if names else None
             if name and name not in ex.targets and not find_mentions(ex.text, name):
-                pairs.append((name, index[no_stance], weight))
+                pairs.append((name, index[no_stance], weight, None))
         if frames is not None or pairs:
             items.append(TrainItem(ex.text, frames, pairs))
         for target, label in ex.targets.items() if index else ():
             if rng.random() < rename_share:
                 swapped = renamed(ex.text, target, rng)
                 if swapped:
-                    items.append(TrainItem(swapped[0], None, [(swapped[1], index[label], weight)]))
+                    pair = (swapped[1], index[label], weight, None)
+                    items.append(TrainItem(swapped[0], None, [pair]))
     return items
 
 
@@ -117,7 +139,7 @@ def class_weights(
     more often than they occur, so the default is in between. The square root
     for frames likewise keeps rare frames from being over-predicted.
     """
-    counts = Counter(label for it in items for _, label, _ in it.pairs)
+    counts = Counter(pair[1] for it in items for pair in it.pairs)
     stance_w = None
     if counts and schema.stance_labels and power > 0:
         k, n = len(schema.stance_labels), sum(counts.values())

@@ -12,8 +12,8 @@ Dev is always scored in fp32, whatever ``$STANCEFRAME_PRECISION`` says.
 from __future__ import annotations
 
 import copy
-import logging
 import random
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,8 +30,6 @@ from stanceframe.training.batches import Batcher, masked_loss
 from stanceframe.training.calibrate import calibrate, dev_scores
 from stanceframe.training.config import TrainConfig
 from stanceframe.training.items import TrainItem, build_items, class_weights
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -53,6 +51,8 @@ def configure_optimizer(net, config: TrainConfig, total_steps: int):
 
     decay, no_decay, heads = [], [], []
     for name, param in net.named_parameters():
+        if not param.requires_grad:
+            continue
         if not name.startswith("encoder."):
             heads.append(param)
         elif param.ndim < 2:  # biases and LayerNorm weights are not decayed
@@ -69,6 +69,21 @@ def configure_optimizer(net, config: TrainConfig, total_steps: int):
     )
     warmup = int(config.warmup_ratio * total_steps)
     return optimizer, get_linear_schedule_with_warmup(optimizer, warmup, total_steps)
+
+
+def freeze_bottom(net, layers: int) -> None:
+    """Freeze the embeddings and the lowest ``layers`` transformer blocks.
+
+    Block parameters are named ``...layer.<i>...`` (BERT, RoBERTa, MiniLM) or
+    ``...layers.<i>...``; frozen blocks need no backward pass at all.
+    """
+    if layers <= 0:
+        return
+    block = re.compile(r"\.layers?\.(\d+)\.")
+    for name, param in net.encoder.named_parameters():
+        found = block.search(name)
+        if "embeddings" in name or (found and int(found.group(1)) < layers):
+            param.requires_grad_(False)
 
 
 def train_step(net, optimizer, batch, weights, config: TrainConfig) -> float:
@@ -100,10 +115,10 @@ def prepare_items(items: list[TrainItem], tokenizer, max_length: int):
     """Encode every item's sentence once, its pairs' mention masks and target names."""
     encoded = encode_sentences(tokenizer, [it.text for it in items], max_length)
     masks = [
-        [mention_mask(it.text, enc, target) for target, _, _ in it.pairs]
+        [mention_mask(it.text, enc, pair[0], pair[3]) for pair in it.pairs]
         for it, enc in zip(items, encoded, strict=True)
     ]
-    names = encode_targets(tokenizer, [t for it in items for t, _, _ in it.pairs])
+    names = encode_targets(tokenizer, [pair[0] for it in items for pair in it.pairs])
     return encoded, masks, names
 
 
@@ -125,6 +140,7 @@ def train_model(
     seed_everything(config.seed)
     base = config.base_model or default_base_model()
     net, tokenizer = build_network(base, schema, config.dropout, config.seed)
+    freeze_bottom(net, config.freeze_layers)
     predictor = Predictor(net, tokenizer, schema, max_length=config.max_length, precision="fp32")
     predictor.info.update({"name": "untrained", "base_model": str(base), **(info or {})})
     items = build_items(train, schema, config.augment_rename, config.augment_absent, config.seed)
@@ -171,8 +187,9 @@ def _epoch_line(scores: dict[str, Any]) -> str:
 
 
 def _say(bar, progress: bool, message: str) -> None:
-    """Epoch summaries go under the progress bar, or to the log when it is off."""
+    """Epoch summaries go under the progress bar, or as plain lines on stderr without it
+    (CI logs show how training went without a bar redrawn in them)."""
     if progress:
         bar.write(message, file=sys.stderr)
     else:
-        log.info(message)
+        print(message, file=sys.stderr, flush=True)

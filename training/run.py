@@ -46,6 +46,11 @@ def train_dev(examples: list[Example], config: TrainConfig) -> tuple[list[Exampl
         frac = config.dev_fraction
         rows = assign_splits(examples, (1 - frac, frac, 0.0), seed=config.seed)
         train, dev = by_split(rows, "train"), by_split(rows, "dev")
+    if config.train_layers:
+        keep = {name.strip() for name in config.train_layers.split(",") if name.strip()}
+        train = [ex for ex in train if ex.layer is None or ex.layer in keep]
+        if not train:
+            raise StanceframeError(f"no train rows of layer(s) {sorted(keep)} (train_layers)")
     if config.max_train_examples and len(train) > config.max_train_examples:
         # A seeded sample keeps large public datasets inside a CPU time budget.
         train = random.Random(config.seed).sample(train, config.max_train_examples)
@@ -57,8 +62,10 @@ def load_aux(config: TrainConfig, held_out_docs: set[str]) -> list[Example]:
     if not config.aux_data or config.aux_weight <= 0:
         return []
     path = AUX_PATHS.get(config.aux_data, Path(config.aux_data))
-    rows = load_checked(path, None)
-    return [ex for ex in rows if ex.doc_id not in held_out_docs]
+    rows = [ex for ex in load_checked(path, None) if ex.doc_id not in held_out_docs]
+    if config.aux_max_rows and len(rows) > config.aux_max_rows:
+        rows = random.Random(config.seed).sample(rows, config.aux_max_rows)
+    return rows
 
 
 def file_sha256(path: str | Path) -> str:
