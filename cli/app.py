@@ -1,17 +1,41 @@
-"""The ``stanceframe`` command: wires the command modules into one Typer app."""
+"""The ``stanceframe`` command: wires the command modules into one Typer app.
+
+Commands are listed in ``--help`` in the order a new user needs them, not
+alphabetically: score first, then predict, train, evaluate and the rest.
+"""
 
 from __future__ import annotations
 
 import os
 
 import typer
+from typer.core import TyperGroup
 
 from stanceframe import __version__
-from stanceframe.cli import benchmark_cmd, data_cmd, eval_cmd, model_cmd, score_cmd
+from stanceframe.cli import (
+    benchmark_cmd,
+    data_cmd,
+    evaluate_cmd,
+    model_cmd,
+    predict_cmd,
+    score_cmd,
+    speed_cmd,
+    train_cmd,
+)
 from stanceframe.cli.common import setup_logging
+
+ORDER = ("score", "predict", "train", "evaluate", "cv", "gate", "data", "model", "speed")
+
+
+class InOrder(TyperGroup):
+    def list_commands(self, ctx) -> list[str]:
+        rank = {name: i for i, name in enumerate(ORDER)}
+        return sorted(self.commands, key=lambda name: (rank.get(name, len(ORDER)), name))
+
 
 app = typer.Typer(
     name="stanceframe",
+    cls=InOrder,
     help=(
         "Stance toward targets and framing devices (attribution, accusation, "
         "humanitarian appeal) in news text.\n\n"
@@ -22,8 +46,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+for module in (score_cmd, predict_cmd, train_cmd, evaluate_cmd):
+    module.register(app)
 app.add_typer(data_cmd.app, name="data")
-for module in (model_cmd, eval_cmd, score_cmd, benchmark_cmd):
+for module in (model_cmd, speed_cmd, benchmark_cmd):
     module.register(app)
 
 

@@ -53,9 +53,17 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+PRECISION_HELP = (
+    "auto, fp32, bf16, bf16-mixed, int8 or int8-mixed. The -mixed modes run an "
+    "approximate pass, then fp32 again for every sentence near a decision (fp32's "
+    "labels, faster). Default auto: the fastest mode that keeps fp32's labels on this "
+    "CPU; $STANCEFRAME_PRECISION overrides."
+)
+
+
 def parse_precision(value: str) -> str:
     """``--precision`` checked, or a usage error (exit 2)."""
-    from stanceframe.model.predictor import check_precision
+    from stanceframe.model.precision import check_precision
 
     try:
         return check_precision(value)
@@ -73,8 +81,6 @@ def set_threads(threads: int) -> None:
 
 def resolve_model(model: Path | None, progress: bool = True, precision: str | None = None):
     """Load ``model``, or the default model (built on first use, with progress)."""
-    from stanceframe.model import load_model
-    from stanceframe.training.default import ensure_default_model
+    import stanceframe
 
-    path = model if model is not None else ensure_default_model(progress=progress)
-    return load_model(path, precision=precision)
+    return stanceframe.load_model(model, precision=precision, progress=progress)

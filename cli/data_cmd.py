@@ -118,21 +118,22 @@ def split(
 @app.command()
 @handle_errors
 def agreement(
-    first: Path = typer.Argument(
-        None, help="First pass (default: data/corpus/agreement/first_pass.jsonl)."
-    ),
-    second: Path = typer.Argument(
-        None, help="Second pass (default: data/corpus/agreement/second_pass.jsonl)."
+    first: Path = typer.Argument(None, help="First pass (default: the bundled pass of --layer)."),
+    second: Path = typer.Argument(None, help="Second pass (default: the bundled blind pass)."),
+    layer: str = typer.Option(
+        "real", help="Bundled passes to compare when no files are given: real or written."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Cohen's kappa per frame and for stance between two labelling passes."""
-    from stanceframe.data.agreement import (
-        FIRST_PASS,
-        SECOND_PASS,
-        agreement_files,
-        format_agreement,
-    )
+    """Cohen's kappa per frame and for stance between two labelling passes.
 
-    result = agreement_files(first or FIRST_PASS, second or SECOND_PASS)
+    Without files it recomputes the datasheet's figures from the corpus's own
+    passes under data/corpus/agreement/ (a source checkout is needed).
+    """
+    from stanceframe.data.agreement import PASSES, agreement_files, format_agreement
+
+    if layer not in PASSES:
+        raise typer.BadParameter(f"expected one of {', '.join(PASSES)}", param_hint="--layer")
+    default_first, default_second = PASSES[layer]
+    result = agreement_files(first or default_first, second or default_second)
     print(json.dumps(result, indent=2) if as_json else format_agreement(result))

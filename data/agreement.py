@@ -20,6 +20,13 @@ from stanceframe.data.schema import DEFAULT_FRAMES, Example
 AGREEMENT_DIR = CORPUS_DIR / "agreement"
 FIRST_PASS = AGREEMENT_DIR / "first_pass.jsonl"
 SECOND_PASS = AGREEMENT_DIR / "second_pass.jsonl"
+# The real layer's blind pass is compared with the first pass as re-checked against
+# section 9.6 of the codebook, the labels the blind pass was adjudicated against.
+REAL_DIR = AGREEMENT_DIR / "real"
+PASSES = {
+    "written": (FIRST_PASS, SECOND_PASS),
+    "real": (REAL_DIR / "first_pass_rechecked.jsonl", REAL_DIR / "second_pass.jsonl"),
+}
 
 
 def _kappa(a: list, b: list) -> float:
@@ -29,14 +36,18 @@ def _kappa(a: list, b: list) -> float:
 
 
 def agreement(first: list[Example], second: list[Example], frames=DEFAULT_FRAMES) -> dict:
-    """Kappa and raw agreement; rows are matched by id (both passes must cover the same ids)."""
-    by_id = {ex.id: ex for ex in second}
-    missing = [ex.id for ex in first if ex.id not in by_id]
+    """Kappa and raw agreement over the sentences of the second pass, matched by id.
+
+    The first pass may cover more sentences (a second pass usually labels a
+    sample); every sentence of the second pass must be in the first.
+    """
+    by_id = {ex.id: ex for ex in first}
+    missing = [ex.id for ex in second if ex.id not in by_id]
     if missing:
         raise DataError(
-            Problem("second pass", 0, "id", f"{len(missing)} ids missing, e.g. {missing[:3]}")
+            Problem("first pass", 0, "id", f"{len(missing)} ids missing, e.g. {missing[:3]}")
         )
-    pairs = [(ex, by_id[ex.id]) for ex in first]
+    pairs = [(by_id[ex.id], ex) for ex in second]
     result: dict = {"sentences": len(pairs), "frames": {}}
     for frame in frames:
         a = [frame in (x.frames or []) for x, _ in pairs]

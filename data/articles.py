@@ -9,8 +9,6 @@ memory stays bounded however large the corpus is.
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from typing import BinaryIO
 
 from stanceframe.data.errors import DataError, Problem, StanceframeError
 from stanceframe.data.io import decode_bytes
+from stanceframe.data.rows import iter_rows
 
 TEXT_SUFFIXES = (".txt", ".md")
 CORPUS_SUFFIXES = (".jsonl", ".csv", ".tsv")
@@ -136,26 +135,10 @@ def _read_one(
     yield Article(id_hint or path.stem, decode_bytes(path.read_bytes(), item), item)
 
 
-def _check_start(path: Path) -> None:
-    """Empty and binary corpora fail as a whole, before any row is read."""
-    with path.open("rb") as fh:
-        head = fh.read(8192)
-    if not head.strip():
-        raise DataError(Problem(str(path), 0, "file", "file is empty"))
-    if b"\x00" in head:
-        raise DataError(
-            Problem(str(path), 0, "file", "binary file (NUL bytes), expected UTF-8 text")
-        )
-
-
 def _read_corpus(path: Path, options: ReadOptions) -> Iterator[Article | InputFailure]:
-    _check_start(path)
     name = str(path)
-    rows = (
-        _csv_rows(path, options) if path.suffix.lower() in (".csv", ".tsv") else _jsonl_rows(path)
-    )
     n_rows = 0
-    for lineno, row in rows:
+    for lineno, row in iter_rows(path, options.text_col, max_field=options.max_bytes):
         n_rows += 1
         if isinstance(row, Problem):
             yield InputFailure(f"{name}:{lineno}", DataError(row))
@@ -165,7 +148,7 @@ def _read_corpus(path: Path, options: ReadOptions) -> Iterator[Article | InputFa
             problem = Problem(name, lineno, options.text_col, "missing or empty text (--text-col)")
             yield InputFailure(f"{name}:{lineno}", DataError(problem))
             continue
-        size = len(text.encode("utf-8"))
+        size = len(text.encode("utf-8", "surrogatepass"))
         if size > options.max_bytes:
             problem = _size_problem(name, lineno, options.text_col, size, options.max_bytes)
             yield InputFailure(f"{name}:{lineno}", DataError(problem))
@@ -175,47 +158,3 @@ def _read_corpus(path: Path, options: ReadOptions) -> Iterator[Article | InputFa
         yield Article(rid or f"{path.stem}-{lineno}", text, f"{name}:{lineno}")
     if n_rows == 0:
         raise DataError(Problem(name, 0, "file", "no rows in this corpus"))
-
-
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | Problem]]:
-    name = str(path)
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as err:
-                yield lineno, Problem(name, lineno, "encoding", f"not valid UTF-8 ({err.reason})")
-                continue
-            except json.JSONDecodeError as err:
-                yield lineno, Problem(name, lineno, "json", f"invalid JSON: {err.msg}")
-                continue
-            if not isinstance(obj, dict):
-                yield lineno, Problem(name, lineno, "json", "expected a JSON object")
-                continue
-            yield lineno, obj
-
-
-def _csv_rows(path: Path, options: ReadOptions) -> Iterator[tuple[int, dict | Problem]]:
-    name = str(path)
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    # Texts may be long: lift csv's default 128 KB field cap up to the article limit.
-    csv.field_size_limit(max(csv.field_size_limit(), options.max_bytes + 1))
-    with path.open("r", encoding="utf-8-sig", newline="") as fh:
-        try:
-            reader = csv.DictReader(fh, delimiter=delimiter)
-            header = reader.fieldnames or []
-            if options.text_col not in header:
-                msg = f"no column {options.text_col!r} (--text-col); header: {header}"
-                raise DataError(Problem(name, 1, options.text_col, msg))
-            for record in reader:
-                yield reader.line_num, record
-        except UnicodeDecodeError as err:
-            raise DataError(
-                Problem(name, 0, "encoding", f"not valid UTF-8 ({err.reason})")
-            ) from None
-        except csv.Error as err:
-            raise DataError(Problem(name, reader.line_num, "csv", str(err))) from None

@@ -8,6 +8,7 @@ from stanceframe.data.schema import Example, LabelSchema
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 CORPUS_PATH = CORPUS_DIR / "corpus.jsonl"
+BUNDLED_NAME = "data/corpus/corpus.jsonl"  # how reports name it: stable and relative
 # Stance-only supervision bundled beside the corpus, by the name a config uses.
 AUX_PATHS = {"newsmtsc": CORPUS_DIR / "newsmtsc_polarity.jsonl"}
 # Topics that occur only in the test split, to measure generalisation to
@@ -34,3 +35,19 @@ def load_corpus(path: str | Path = CORPUS_PATH) -> list[Example]:
     from stanceframe.data.validate import load_checked
 
     return load_checked(path, LabelSchema())
+
+
+def load_labelled(
+    data: str | Path | None, columns=None
+) -> tuple[list[Example], str, LabelSchema | None]:
+    """Rows, a printable source name and the label schema to hold them to.
+
+    The one rule for labels: the bundled corpus (``data`` None) is held to the
+    project's scheme; a user's own file may bring its own labels (schema None:
+    whatever occurs), while its structure is still validated.
+    """
+    from stanceframe.data.validate import load_checked
+
+    if data is None:
+        return load_corpus(), BUNDLED_NAME, LabelSchema()
+    return load_checked(data, None, columns), str(data), None

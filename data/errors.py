@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stanceframe.errors import StanceframeError
 
-class StanceframeError(Exception):
-    """Base for every error caused by input, configuration or a missing model."""
-
-    exit_code = 1
+__all__ = ["DataError", "Problem", "StanceframeError"]
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ print one clear line per problem instead of a traceback.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import tempfile
@@ -17,11 +15,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from stanceframe.data.errors import DataError, Problem
+from stanceframe.data.rows import is_delimited, iter_rows
 from stanceframe.data.schema import Example
 
 __all__ = ["CsvColumns", "DataError", "Problem", "read_examples", "write_examples", "atomic_write"]
-
-ROW_FIELDS = ("id", "doc_id", "text", "targets", "frames", "topic", "genre", "split")
 
 
 @dataclass(frozen=True)
@@ -65,37 +62,25 @@ def read_text(path: str | Path) -> str:
 
 def raw_rows(path: str | Path, columns: CsvColumns | None = None) -> tuple[list, list[Problem]]:
     """``[(line, dict)]`` from a JSONL or CSV file, plus per-line parse problems."""
-    text = read_text(path)
-    if str(path).lower().endswith((".csv", ".tsv")):
-        return _csv_rows(str(path), text, columns or CsvColumns())
+    columns = columns or CsvColumns()
+    if is_delimited(path):
+        return _merge_long_csv(str(path), iter_rows(path, columns.text), columns)
     rows, problems = [], []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            problems.append(Problem(str(path), lineno, "json", f"invalid JSON: {err.msg}"))
-            continue
-        if not isinstance(obj, dict):
-            problems.append(Problem(str(path), lineno, "json", "expected a JSON object"))
-            continue
-        rows.append((lineno, obj))
+    for lineno, row in iter_rows(path):
+        if isinstance(row, Problem):
+            problems.append(row)
+        else:
+            rows.append((lineno, row))
     return rows, problems
 
 
-def _csv_rows(path: str, text: str, cols: CsvColumns) -> tuple[list, list[Problem]]:
-    delimiter = "\t" if path.lower().endswith(".tsv") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = reader.fieldnames or []
-    if cols.text not in header:
-        return [], [Problem(path, 1, cols.text, f"no text column (header: {header})")]
+def _merge_long_csv(path: str, stream, cols: CsvColumns) -> tuple[list, list[Problem]]:
+    """CSV records as rows; a long-format CSV (one line per sentence x target) is merged by id."""
     merged: dict[str, tuple[int, dict]] = {}
     problems: list[Problem] = []
-    for record in reader:
-        lineno = reader.line_num
-        if None in record:  # more cells than header columns
-            problems.append(Problem(path, lineno, "row", "more cells than header columns"))
+    for lineno, record in stream:
+        if isinstance(record, Problem):
+            problems.append(record)
             continue
         rid = (record.get(cols.id) or "").strip() or f"{Path(path).stem}-{lineno}"
         row: dict[str, Any] = {"id": rid, "text": record.get(cols.text) or ""}
@@ -112,7 +97,7 @@ def _csv_rows(path: str, text: str, cols: CsvColumns) -> tuple[list, list[Proble
         if cols.frames in record and record[cols.frames] is not None:
             cell = record[cols.frames].strip()
             row["frames"] = [f.strip() for f in cell.split(cols.frames_sep) if f.strip()]
-        for key in ("topic", "genre", "split"):
+        for key in ("topic", "genre", "split", "layer"):
             if record.get(key):
                 row[key] = record[key]
         if rid in merged and merged[rid][1]["text"] == row["text"]:
@@ -187,6 +172,24 @@ def read_examples(path: str | Path, columns: CsvColumns | None = None) -> list[E
     if problems:
         raise DataError(problems)
     return examples
+
+
+def read_sentence_rows(path: str | Path) -> list[tuple[int, dict]]:
+    """Rows to tag (``predict``): a ``text`` and optional ``targets`` (a list of names or
+    the corpus's ``{name: stance}`` object); every problem at once, as ``DataError``."""
+    rows, problems = raw_rows(path)
+    for lineno, row in rows:
+        if not isinstance(row.get("text"), str) or not row["text"].strip():
+            problems.append(Problem(str(path), lineno, "text", "missing or empty text"))
+        targets = row.get("targets", [])
+        if not isinstance(targets, (list, dict)) or not all(
+            isinstance(t, str) and t.strip() for t in targets
+        ):
+            msg = "expected a list of target names or a {target: stance} object"
+            problems.append(Problem(str(path), lineno, "targets", msg))
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: p.line))
+    return rows
 
 
 def atomic_write(path: str | Path, write: Callable[[TextIO], None]) -> None:

@@ -75,10 +75,6 @@ class LabelSchema:
             raise ValueError("a stance head needs at least two labels")
 
     @classmethod
-    def default(cls) -> LabelSchema:
-        return cls()
-
-    @classmethod
     def from_examples(cls, examples: Iterable[Example]) -> LabelSchema:
         """The labels that occur in the data, keeping the default order first.
 

@@ -69,3 +69,19 @@ def assign_splits(
 
 def by_split(examples: Sequence[Example], split: str) -> list[Example]:
     return [ex for ex in examples if ex.split == split]
+
+
+def carve_dev(
+    examples: Sequence[Example], fraction: float, seed: int
+) -> tuple[list[Example], list[Example]]:
+    """A seeded dev slice of ``fraction`` of the sentences, by document, and the rest."""
+    rows = assign_splits(examples, (1 - fraction, fraction, 0.0), seed=seed)
+    return by_split(rows, "train"), by_split(rows, "dev")
+
+
+def sample_rows(rows: Sequence[Example], n: int, seed: int) -> list[Example]:
+    """At most ``n`` rows, a seeded sample when there are more (0 = all): a budget that
+    keeps large datasets inside a CPU time limit."""
+    if not n or len(rows) <= n:
+        return list(rows)
+    return random.Random(seed).sample(list(rows), n)

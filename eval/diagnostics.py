@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from stanceframe.eval.scoring import Aligned, Gold
+from stanceframe.eval.alignment import Aligned, Gold
 
 EXAMPLES = 3
 CELLS = 5

@@ -16,10 +16,7 @@ from typing import Any, Protocol
 
 from stanceframe.data.io import atomic_write
 from stanceframe.data.schema import Example, LabelSchema
-from stanceframe.eval.baselines import fit_baselines
-from stanceframe.eval.calibration import frame_calibration, stance_calibration
-from stanceframe.eval.diagnostics import confusion_examples, label_rates, without_temperature
-from stanceframe.eval.scoring import (
+from stanceframe.eval.alignment import (
     HEADLINE,
     Aligned,
     Gold,
@@ -27,7 +24,10 @@ from stanceframe.eval.scoring import (
     confidence_intervals,
     topic_breakdown,
 )
-from stanceframe.eval.scoring import system_metrics as score
+from stanceframe.eval.alignment import system_metrics as score
+from stanceframe.eval.baselines import fit_baselines
+from stanceframe.eval.calibration import frame_calibration, stance_calibration
+from stanceframe.eval.diagnostics import confusion_examples, label_rates, without_temperature
 
 # 2: rates, confusions with examples, calibration before temperature, layers.
 SCHEMA_VERSION = 2

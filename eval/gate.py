@@ -17,13 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stanceframe.data.errors import DataError, Problem, StanceframeError
+from stanceframe.data.errors import DataError, Problem
 
 FLOOR_PATH = Path(__file__).resolve().parent / "floor.toml"
-
-
-class GateError(StanceframeError):
-    """A floor file or metrics file the gate cannot use."""
 
 
 @dataclass(frozen=True)

@@ -170,14 +170,3 @@ def _safe_div(num: np.ndarray | float, den: np.ndarray | float) -> Any:
     num_arr = np.asarray(num, dtype=float)
     den_arr = np.asarray(den, dtype=float)
     return np.divide(num_arr, den_arr, out=np.zeros_like(num_arr), where=den_arr > 0)
-
-
-def top_confusions(confusion: list[list[int]], labels: Sequence[str], k: int = 5) -> list[dict]:
-    """The k largest off-diagonal cells: which gold label is mistaken for which."""
-    cells = [
-        {"gold": labels[i], "predicted": labels[j], "count": int(confusion[i][j])}
-        for i in range(len(labels))
-        for j in range(len(labels))
-        if i != j and confusion[i][j] > 0
-    ]
-    return sorted(cells, key=lambda c: (-c["count"], c["gold"], c["predicted"]))[:k]

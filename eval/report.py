@@ -217,9 +217,5 @@ def format_summary(metrics: dict[str, Any]) -> str:
         ]
         for head, m, title in ROWS
     ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-        for r in [header, *rows]
-    ]
-    return "\n".join(lines + [f"note: {n}" for n in metrics.get("notes", [])])
+    notes = [f"note: {n}" for n in metrics.get("notes", [])]
+    return "\n".join([sections.plain_table([header, *rows]), *notes])

@@ -28,6 +28,14 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + [""]
 
 
+def plain_table(rows: list[list[str]]) -> str:
+    """Rows (the first is the header) as left-aligned columns for a terminal."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+
+
 LAYER_ROWS = [
     ("stance", "macro_f1", "stance macro-F1"),
     ("stance", "f_avg", "stance F_avg"),

@@ -252,6 +252,27 @@ class Predictor:
         """One prediction dict per text (see the README's ``predict`` contract)."""
         return self.predict_detailed(texts, targets, batch_size, progress)[0]
 
+    def score(self, inputs, targets: Sequence[str] = (), on_error="raise", **kwargs):
+        """Score articles: texts, ``Article``s or paths; see ``article_scoring.score_inputs``.
+
+        Yields one article dict per article (sentences with offsets, frames,
+        stance per target, a summary) and, with ``on_error="yield"``, an
+        ``InputFailure`` for each input that could not be read.
+        """
+        from stanceframe.model.article_scoring import score_inputs
+
+        return score_inputs(self, inputs, targets, on_error=on_error, **kwargs)
+
+    def meta(self) -> dict[str, Any]:
+        """The ``model`` object of the JSON output: info, labels, thresholds, limits."""
+        return {
+            **self.info,
+            "labels": self.schema.to_dict(),
+            "thresholds": dict(self.thresholds),
+            "temperature": dict(self.temperature),
+            "max_length": self.max_length,
+        }
+
     def _assemble(self, n, out: Logits, s_probs, f_probs) -> list[dict[str, Any]]:
         stance_labels, frame_labels = self.schema.stance_labels, self.schema.frame_labels
         rows: list[dict[str, Any]] = []

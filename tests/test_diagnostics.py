@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from stanceframe.data.schema import Example, LabelSchema
+from stanceframe.eval.alignment import Gold, align
 from stanceframe.eval.diagnostics import confusion_examples, label_rates, without_temperature
 from stanceframe.eval.evaluate import evaluate_model, layer_groups
-from stanceframe.eval.scoring import Gold, align
 
 
 def _rows():

@@ -138,7 +138,7 @@ def test_evaluate_writes_report_with_baselines(trained, tmp_path):
 
 
 def test_bench_train_prints_fp32_and_bf16_throughput():
-    res = run("bench-train", "--steps", "6", "--json")
+    res = run("speed", "train", "--steps", "6", "--json")
     figures = json.loads(res.stdout)
     assert set(figures["throughput"]["items_per_s"]) == {"fp32", "bf16"}
     assert figures["throughput"]["items_timed"] > 0

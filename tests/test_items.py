@@ -56,9 +56,13 @@ def test_one_item_per_sentence_with_all_its_pairs_and_masks():
 
 def test_mentions_a_row_states_are_used_for_pooling():
     # NewsMTSC marks the pronoun that refers to the target; the name never occurs.
-    row = Example(id="n", text="He denied it.", targets={"Devin Nunes": "neutral"}, frames=[],
-                  source={"mentions": [{"mention": "He", "start": 0, "end": 2,
-                                        "target": "Devin Nunes"}]})
+    row = Example(
+        id="n",
+        text="He denied it.",
+        targets={"Devin Nunes": "neutral"},
+        frames=[],
+        source={"mentions": [{"mention": "He", "start": 0, "end": 2, "target": "Devin Nunes"}]},
+    )
     (item,) = build_items([row], LabelSchema())
     assert item.pairs[0][0] == "Devin Nunes" and item.pairs[0][3] == [(0, 2)]
 

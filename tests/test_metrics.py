@@ -6,6 +6,7 @@ import random
 
 import numpy as np
 import pytest
+from helpers import FixedPredictor
 from sklearn.metrics import (
     accuracy_score,
     f1_score,
@@ -103,16 +104,6 @@ def test_frame_metrics_match_hand_computed_values_and_scikit_learn():
 
 
 # --- bootstrap -----------------------------------------------------------------
-
-
-class FixedPredictor:
-    """Returns preset predictions: scores the evaluation pipeline without a network."""
-
-    def __init__(self, preds: dict[str, dict], schema: LabelSchema = LabelSchema()):
-        self.preds, self.schema = preds, schema
-
-    def predict(self, texts, targets=None, **_):
-        return [self.preds[t] for t in texts]
 
 
 def synthetic(n_docs: int, seed: int, per_doc: int = 5) -> tuple[list[Example], FixedPredictor]:

@@ -12,8 +12,8 @@ import pytest
 from stanceframe.data.articles import Article
 from stanceframe.data.schema import LabelSchema
 from stanceframe.data.sentences import split_sentences
-from stanceframe.model.render import FORMATS, csv_header, write_results
-from stanceframe.model.scoring import build_article
+from stanceframe.model.article_scoring import build_article
+from stanceframe.output.render import FORMATS, csv_header, write_results
 
 SCHEMA = LabelSchema()
 TARGETS = ["Kestria", "Valdoria"]

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import FixedPredictor, make_examples
 from typer.testing import CliRunner
 
 from stanceframe.cli.app import app
@@ -29,8 +30,6 @@ def predictor(tiny_encoder_dir) -> Predictor:
 
 @pytest.fixture(scope="module")
 def evaluated(predictor, tmp_path_factory) -> tuple[dict, Path]:
-    from conftest import make_examples
-
     out = tmp_path_factory.mktemp("eval")
     examples = make_examples()
     metrics = evaluate_model(
@@ -82,8 +81,6 @@ def test_outputs_are_written_and_metrics_json_has_the_documented_schema(evaluate
 
 
 def test_metrics_equal_those_recomputed_from_predict_on_the_same_rows(evaluated, predictor):
-    from conftest import make_examples
-
     metrics, out = evaluated
     examples = make_examples()
     preds = predictor.predict([ex.text for ex in examples], [list(ex.targets) for ex in examples])
@@ -192,8 +189,6 @@ def test_cross_validation_holds_out_each_document_once(tiny_encoder_dir, example
 
 
 def test_own_label_schema_without_frame_annotations(tmp_path):
-    from test_metrics import FixedPredictor
-
     schema = LabelSchema(("favor", "against", "none"), ())
     gold = ["favor", "none", "against"]
     rows = [Example(f"r{i}", f"t{i}", f"d{i % 3}", {"x": gold[i % 3]}, None) for i in range(9)]
@@ -212,9 +207,7 @@ def test_own_label_schema_without_frame_annotations(tmp_path):
 def test_topic_breakdown_separates_seen_and_unseen_topics(tiny_encoder_dir):
     from dataclasses import replace
 
-    from conftest import make_examples
-
-    from stanceframe.eval.scoring import topic_breakdown
+    from stanceframe.eval.alignment import topic_breakdown
     from stanceframe.model import Predictor
 
     rows = [

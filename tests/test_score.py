@@ -15,7 +15,7 @@ from stanceframe.data.articles import Article
 from stanceframe.data.schema import LabelSchema
 from stanceframe.model import Predictor, save_model
 from stanceframe.model.actors import suggest_targets
-from stanceframe.model.scoring import score_article, score_articles, summarize
+from stanceframe.model.article_scoring import score_article, score_articles, summarize
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "border-water-analysis.txt"
 TARGETS = ["Kestria", "Valdoria"]
@@ -224,7 +224,20 @@ def test_cli_usage_errors_exit_2(model_dir):
 
 
 def test_bench_reports_identical_labels(model_dir):
-    res = _run(["bench", "-m", model_dir, "--n", "80", "--no-bf16", "--json", "-i", str(EXAMPLE)])
+    res = _run(
+        [
+            "speed",
+            "score",
+            "-m",
+            model_dir,
+            "--n",
+            "80",
+            "--no-approximate",
+            "--json",
+            "-i",
+            str(EXAMPLE),
+        ]
+    )
     assert res.exit_code == 0, res.output
     result = json.loads(res.stdout)
     assert result["n_sentences"] == 80 and result["identical_labels"] is True

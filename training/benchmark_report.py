@@ -17,7 +17,7 @@ from typing import Any
 from stanceframe import __version__
 from stanceframe.data.io import atomic_write
 
-# Published figures (percent), as cited in issue 7. Same measure as ``key``.
+# Published figures (percent), from the benchmarks' papers. Same measure as ``key``.
 PUBLISHED: dict[str, list[tuple[str, dict[str, float]]]] = {
     "semeval2016": [
         ("MITRE, best SemEval-2016 team (Zarrella & Marsh 2016)", {"f_avg": 67.82}),
@@ -138,7 +138,7 @@ def render_markdown(name: str, report: dict[str, Any]) -> str:
         lines.append(f"| {system} | " + " | ".join(cells) + " |")
     target = report["target"]
     verdict = "met" if target["met"] else "NOT met"
-    lines += ["", f"Target from issue 7: {target['metric']} ≥ {target['at_least']:.2f}: {verdict}."]
+    lines += ["", f"Project target: {target['metric']} ≥ {target['at_least']:.2f}: {verdict}."]
     if report.get("notes"):
         lines += ["", "## Notes", "", report["notes"].strip()]
     lines += _details(name, report)

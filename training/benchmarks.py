@@ -26,7 +26,6 @@ the report records the settings used.
 
 from __future__ import annotations
 
-import random
 import shlex
 import time
 from dataclasses import asdict, dataclass
@@ -37,7 +36,7 @@ from stanceframe.data import importers
 from stanceframe.data.errors import StanceframeError
 from stanceframe.data.io import read_text
 from stanceframe.data.schema import Example
-from stanceframe.data.split import assign_splits, by_split
+from stanceframe.data.split import by_split, carve_dev, sample_rows
 from stanceframe.eval.metrics import frame_metrics, stance_metrics
 from stanceframe.training.benchmark_report import write_report
 
@@ -152,9 +151,7 @@ def _train(train, dev, schema, budget: Budget, base_model: str, seed: int, progr
     from stanceframe.training.config import TrainConfig
     from stanceframe.training.loop import train_model
 
-    if budget.max_train and len(train) > budget.max_train:
-        # A seeded sample keeps large datasets inside the CPU time budget.
-        train = random.Random(seed).sample(train, budget.max_train)
+    train = sample_rows(train, budget.max_train, seed)
     config = TrainConfig(
         base_model=base_model,
         epochs=budget.epochs,
@@ -230,8 +227,7 @@ def _newsmtsc(
     labels = importers.NEWSMTSC_SCHEMA.stance_labels
     rows = importers.read_newsmtsc(root / "train.jsonl")
     frac = NEWSMTSC_DEV_FRACTION
-    carved = assign_splits(rows, (1 - frac, frac, 0.0), seed=seed)  # by article, seeded
-    train, dev = by_split(carved, "train"), by_split(carved, "dev")
+    train, dev = carve_dev(rows, frac, seed)  # by article, seeded
     predictor, training = _train(
         train, dev, importers.NEWSMTSC_SCHEMA, budget, base_model, seed, progress
     )

@@ -20,8 +20,8 @@ import numpy as np
 import torch
 
 from stanceframe.data.schema import Example
+from stanceframe.eval.alignment import Gold, align, system_metrics
 from stanceframe.eval.calibration import ece
-from stanceframe.eval.scoring import Gold, align, system_metrics
 
 # Dev F1 a threshold may give up to sit nearer 0.5: about one standard error of
 # a frame's F1 on a dev split of a few hundred sentences (see tune_thresholds).

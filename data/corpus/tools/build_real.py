@@ -92,8 +92,13 @@ def newsmtsc_rows(external: Path, labels: dict[str, dict]) -> list[Example]:
         raw = json.loads(lines[lineno - 1])
         lab = labels[sid]
         mentions = [
-            {"mention": t["mention"], "start": t["from"], "end": t["to"], "target": name,
-             "polarity": POLARITY[float(t["polarity"])]}
+            {
+                "mention": t["mention"],
+                "start": t["from"],
+                "end": t["to"],
+                "target": name,
+                "polarity": POLARITY[float(t["polarity"])],
+            }
             for t, name in zip(raw["targets"], lab["mentions"], strict=True)
         ]
         polarity = {}
@@ -115,8 +120,15 @@ def newsmtsc_rows(external: Path, labels: dict[str, dict]) -> list[Example]:
 
 def _row(sid, doc, text, lab, topic, genre, source) -> Example:
     return Example(
-        id=sid, doc_id=doc, text=text, targets=dict(lab["targets"]), frames=list(lab["frames"]),
-        topic=topic, genre=genre, layer="real", source=source,
+        id=sid,
+        doc_id=doc,
+        text=text,
+        targets=dict(lab["targets"]),
+        frames=list(lab["frames"]),
+        topic=topic,
+        genre=genre,
+        layer="real",
+        source=source,
     )
 
 
@@ -134,12 +146,23 @@ def polarity_rows(external: Path) -> list[Example]:
         targets = {}
         for t in raw["targets"]:
             targets.setdefault(t["mention"], POLARITY[float(t["polarity"])])
-        rows.append(Example(
-            id=f"nsp-{lineno:05d}", doc_id="ns-" + article, text=raw["sentence_normalized"],
-            targets=targets, frames=None, genre="news", split="train",
-            source={"dataset": "NewsMTSC", "file": "train.jsonl", "line": lineno,
-                    "license": NEWSMTSC_LICENSE},
-        ))
+        rows.append(
+            Example(
+                id=f"nsp-{lineno:05d}",
+                doc_id="ns-" + article,
+                text=raw["sentence_normalized"],
+                targets=targets,
+                frames=None,
+                genre="news",
+                split="train",
+                source={
+                    "dataset": "NewsMTSC",
+                    "file": "train.jsonl",
+                    "line": lineno,
+                    "license": NEWSMTSC_LICENSE,
+                },
+            )
+        )
     return rows
 
 
@@ -160,10 +183,15 @@ def main() -> None:
     corpus = args.out / "corpus.jsonl"
     source = CORPUS / "corpus.jsonl"
     written = [json.loads(line) for line in source.read_text(encoding="utf-8").split("\n") if line]
-    kept = [json.dumps({**r, "layer": "written"}, ensure_ascii=False)
-            for r in written if r.get("layer", "written") == "written"]
-    corpus.write_text("".join(k + "\n" for k in kept) + "".join(ex.to_json() + "\n" for ex in real),
-                      encoding="utf-8")
+    kept = [
+        json.dumps({**r, "layer": "written"}, ensure_ascii=False)
+        for r in written
+        if r.get("layer", "written") == "written"
+    ]
+    corpus.write_text(
+        "".join(k + "\n" for k in kept) + "".join(ex.to_json() + "\n" for ex in real),
+        encoding="utf-8",
+    )
     write(args.out / "newsmtsc_polarity.jsonl", polarity_rows(args.external))
     print(f"{len(kept)} written + {len(real)} real rows -> {corpus}")
 

@@ -1,6 +1,6 @@
-"""Training benchmarks: fp32 vs bf16 throughput, model load time, end-to-end build time.
+"""Training speed: fp32 vs bf16 throughput, model load time, end-to-end build time.
 
-A script-like module behind ``stanceframe bench-train``: it prints figures and
+A script-like module behind ``stanceframe speed train``: it prints figures and
 ratios measured in one run; nothing here asserts a time. Throughput is timed
 on the same length-bucketed batches of the bundled corpus for both
 precisions, interleaved, after a warm-up. ``--full`` also trains the default
@@ -23,54 +23,56 @@ from stanceframe.data.corpus import load_corpus
 from stanceframe.data.schema import LabelSchema
 from stanceframe.data.split import by_split
 from stanceframe.model.defaults import default_base_model
-from stanceframe.model.encoding import collate, encode_items
+from stanceframe.model.network import build_network
 from stanceframe.model.predictor import Predictor
 from stanceframe.model.store import load_model, save_model
+from stanceframe.training.batches import Batcher
 from stanceframe.training.config import TrainConfig, load_config
-from stanceframe.training.loop import bucketed_batches, train_model, train_step
-from stanceframe.training.objective import build_items, class_weights
+from stanceframe.training.items import build_items, class_weights
+from stanceframe.training.loop import (
+    configure_optimizer,
+    freeze_bottom,
+    prepare_items,
+    train_model,
+    train_step,
+)
 
 
 def throughput(config: TrainConfig, steps: int = 40, seed: int = 0) -> dict[str, Any]:
-    """Training items per second, fp32 vs bf16 autocast, same batches, same run."""
+    """Training sentences per second, fp32 vs bf16 autocast, same batches, same run."""
     schema = LabelSchema()
     train = by_split(load_corpus(), "train")
     base = config.base_model or default_base_model()
-    items = build_items(train, schema, config.sentence_only_frames)
-    encoded = encode_items(
-        Predictor.untrained(base, schema).tokenizer,
-        [it.text for it in items],
-        [it.target for it in items],
-        config.max_length,
-    )
-    batches = bucketed_batches(
-        items, [len(e.input_ids) for e in encoded], config.batch_size, random.Random(seed)
-    )[:steps]
-    stance_w, frame_w = class_weights(items, schema, True)
-    models = {}
+    items = build_items(train, schema, config.augment_rename, config.augment_absent, seed)
+    weights = class_weights(items, schema, config.stance_weight_power, config.class_weights)
+    models, batcher = {}, None
     for name in ("fp32", "bf16"):
-        p = Predictor.untrained(base, schema, max_length=config.max_length, seed=seed)
-        opt = torch.optim.AdamW(p.network.parameters(), lr=config.lr, fused=True)
-        models[name] = (p.network.train(), opt)
+        net, tokenizer = build_network(base, schema, config.dropout, seed)
+        freeze_bottom(net, config.freeze_layers)
+        if batcher is None:
+            batcher = Batcher(
+                items, *prepare_items(items, tokenizer, config.max_length), config, tokenizer
+            )
+        optimizer, _ = configure_optimizer(net, config, max(1, steps))
+        models[name] = (net.train(), optimizer, config.replace(bf16=name == "bf16"))
+    batches = batcher.order(random.Random(seed))[:steps]
     seconds = {"fp32": 0.0, "bf16": 0.0}
     n_items = 0
     for k, idx in enumerate(batches):
-        batch = collate([encoded[i] for i in idx], p.tokenizer.pad_token_id or 0)
+        batch = batcher.batch(idx)
         for name in ("fp32", "bf16") if k % 2 else ("bf16", "fp32"):
-            net, opt = models[name]
+            net, optimizer, cfg = models[name]
             start = time.perf_counter()
-            train_step(
-                net, opt, batch, [items[i] for i in idx], stance_w, frame_w, config, name == "bf16"
-            )
+            train_step(net, optimizer, batch, weights, cfg)
             if k >= 3:  # the first batches pay for lazy initialisation
                 seconds[name] += time.perf_counter() - start
         n_items += len(idx) if k >= 3 else 0
-    rate = {name: round(n_items / s, 1) for name, s in seconds.items()}
+    rate = {name: round(n_items / max(s, 1e-9), 1) for name, s in seconds.items()}
     return {
         "steps_timed": max(0, len(batches) - 3),
         "items_timed": n_items,
         "items_per_s": rate,
-        "bf16_speedup": round(rate["bf16"] / rate["fp32"], 2),
+        "bf16_speedup": round(rate["bf16"] / max(rate["fp32"], 1e-9), 2),
         "threads": torch.get_num_threads(),
     }
 
@@ -89,8 +91,11 @@ def load_time(repeats: int = 3) -> dict[str, Any]:
 
 def full_runs(config: TrainConfig) -> dict[str, Any]:
     """Train the default model in fp32 and in bf16; wall time and test label agreement."""
+    from stanceframe.training.run import train_dev
+
     corpus = load_corpus()
-    train, dev, test = (by_split(corpus, s) for s in ("train", "dev", "test"))
+    train, dev = train_dev(corpus, config)
+    test = by_split(corpus, "test")
     out: dict[str, Any] = {}
     preds = {}
     for name in ("fp32", "bf16"):
@@ -125,9 +130,9 @@ def run(steps: int = 40, full: bool = False, config_path: str | None = None) -> 
 def format_report(result: dict[str, Any]) -> str:
     t = result["throughput"]
     lines = [
-        f"training throughput ({t['steps_timed']} steps, {t['items_timed']} items, "
-        f"{t['threads']} threads): fp32 {t['items_per_s']['fp32']} items/s, "
-        f"bf16 autocast {t['items_per_s']['bf16']} items/s ({t['bf16_speedup']:.2f}x)",
+        f"training throughput ({t['steps_timed']} steps, {t['items_timed']} sentences, "
+        f"{t['threads']} threads): fp32 {t['items_per_s']['fp32']} sentences/s, "
+        f"bf16 autocast {t['items_per_s']['bf16']} sentences/s ({t['bf16_speedup']:.2f}x)",
         f"model load: {result['load_seconds_min']}-{result['load_seconds_max']} s",
     ]
     full = result.get("full")

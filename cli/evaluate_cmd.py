@@ -11,47 +11,7 @@ from pathlib import Path
 import typer
 
 from stanceframe.cli.common import err, handle_errors
-from stanceframe.data.errors import DataError, Problem
-from stanceframe.data.schema import Example, LabelSchema
-from stanceframe.data.split import by_split
 from stanceframe.eval.gate import FLOOR_PATH, check_floors, failures, load_floors, load_metrics
-
-BUNDLED = "data/corpus/corpus.jsonl"  # shown in reports: a stable, relative name
-
-
-def _load(data: Path | None) -> tuple[list[Example], str, LabelSchema | None]:
-    """Rows, a printable source name, and the schema (None: whatever occurs)."""
-    from stanceframe.data.corpus import load_corpus
-    from stanceframe.data.validate import load_checked
-
-    if data is None:
-        return load_corpus(), BUNDLED, LabelSchema()
-    # Own data may bring own labels; validation still checks structure.
-    return load_checked(data, None), str(data), None
-
-
-def _eval_rows(
-    examples: list[Example], split: str, source: str
-) -> tuple[list[Example], list[Example] | None]:
-    """The rows to evaluate and the rows to train baselines on (None: no baselines)."""
-    if split == "all":
-        err("note: --split all: baselines are skipped (they would score their own training rows)")
-        return examples, None
-    if not any(ex.split for ex in examples):
-        err(
-            f"note: {source} has no split field: evaluating all rows; baselines need a "
-            "train split and are skipped (stanceframe data split adds one)"
-        )
-        return examples, None
-    rows = by_split(examples, split)
-    if not rows:
-        present = sorted({ex.split for ex in examples if ex.split})
-        raise DataError(Problem(source, 0, "split", f"no rows with split {split!r} ({present})"))
-    train = by_split(examples, "train")
-    if not train or split == "train":
-        err("note: no separate train split: baselines are skipped")
-        return rows, None
-    return rows, train
 
 
 def _gate(metrics: dict, floor: Path) -> None:
@@ -100,19 +60,21 @@ def evaluate(
     from stanceframe.cli.common import resolve_model
     from stanceframe.eval.evaluate import evaluate_model
     from stanceframe.eval.report import format_summary
+    from stanceframe.eval.selection import select
 
-    examples, source, _ = _load(data)
-    rows, train = _eval_rows(examples, split, source)
+    chosen = select(data, split)
+    for note in chosen.notes:
+        err(f"note: {note}")
     predictor = resolve_model(model, progress)  # the same loader as `stanceframe predict`
     metrics = evaluate_model(
         predictor,
-        rows,
+        chosen.rows,
         out,
         seed=seed,
         n_bootstrap=bootstrap,
-        baselines=baselines and train is not None,
-        train_examples=train,
-        data_info={"path": source, "split": split},
+        baselines=baselines and chosen.train is not None,
+        train_examples=chosen.train,
+        data_info={"path": chosen.source, "split": split},
         batch_size=batch_size,
         progress=progress,
     )
@@ -146,11 +108,12 @@ def cv(
     ),
 ) -> None:
     """k-fold cross-validation grouped by document: mean ± std per metric, cv.md + cv.json."""
+    from stanceframe.eval.selection import load_rows
     from stanceframe.training.config import load_config
     from stanceframe.training.cv import cross_validate, format_cv_summary, write_cv
 
     train_config = load_config(config)
-    examples, source, schema = _load(data)
+    examples, source, schema = load_rows(data)
     result = cross_validate(
         examples,
         train_config,

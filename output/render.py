@@ -1,9 +1,9 @@
 """Writing scored articles: JSON, JSONL, CSV, a rich table, or an HTML page.
 
 Every writer takes an iterable of article result dicts (from
-``stanceframe.model.scoring``) and writes as it goes, so JSONL, CSV and even
+``stanceframe.model.article_scoring``) and writes as it goes, so JSONL, CSV and even
 the JSON document stream with bounded memory. The HTML page lives in
-``stanceframe.model.html``.
+``stanceframe.output.html``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def write_results(
     if fmt == "table":
         return write_table(fh, results, schema, targets, width=width, color=color)
     if fmt == "html":
-        from stanceframe.model.html import write_html
+        from stanceframe.output.html import write_html
 
         return write_html(fh, results, model, schema, targets)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

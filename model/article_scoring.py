@@ -1,5 +1,9 @@
 """Scoring articles: sentences with offsets, per-sentence frames and stance, a summary.
 
+``score_inputs`` is what ``Predictor.score`` (and so ``stanceframe score``)
+runs: inputs are texts, files, folders or corpora; a bad input becomes an
+``InputFailure`` handed to ``on_error`` while the others are still scored.
+
 ``score_articles`` streams: it gathers articles into chunks of a few thousand
 sentences, predicts each chunk in one ``Predictor.predict`` call (which sorts
 the chunk by length, so short sentences of many articles share batches), and
@@ -12,10 +16,12 @@ The result dict is the article object of the JSON output (see the README):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
-from stanceframe.data.articles import Article
+from stanceframe.data.articles import Article, InputFailure, ReadOptions, iter_articles
 from stanceframe.data.schema import LabelSchema
 from stanceframe.data.sentences import Sentence, split_sentences
 from stanceframe.model.actors import suggest_targets
@@ -47,6 +53,58 @@ def score_articles(
             chunk, size = [], 0
     if chunk:
         yield from _score_chunk(predictor, chunk, targets, batch_size)
+
+
+def score_inputs(
+    predictor,
+    inputs: Iterable[str | Path | Article],
+    targets: Sequence[str] = (),
+    on_error: str | Callable[[InputFailure], None] = "raise",
+    options: ReadOptions | None = None,
+    batch_size: int = 32,
+    progress: bool = False,
+) -> Iterator[dict[str, Any] | InputFailure]:
+    """Scored articles, in input order, from texts (``str``), ``Article``s or paths
+    (``Path``: a text file, a folder of them, ``-`` for stdin, a JSONL/CSV corpus).
+
+    ``on_error``: ``"raise"`` stops at the first bad input with its error;
+    ``"yield"`` yields the ``InputFailure`` in its place; a callable receives
+    it and the stream goes on. ``progress`` draws a bar per article on stderr.
+    """
+    if on_error not in ("raise", "yield") and not callable(on_error):
+        raise ValueError(f"on_error must be 'raise', 'yield' or a callable, got {on_error!r}")
+    failures: list[InputFailure] = []
+
+    def articles() -> Iterator[Article]:
+        for k, item in enumerate(inputs):
+            if isinstance(item, Article):
+                yield item
+            elif isinstance(item, str):
+                yield Article(f"article-{k + 1}", item, "<text>")
+            else:
+                for entry in iter_articles([str(item)], options):
+                    if isinstance(entry, Article):
+                        yield entry
+                    elif on_error == "raise":
+                        raise entry.error
+                    elif on_error == "yield":
+                        failures.append(entry)
+                    else:
+                        on_error(entry)
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(desc="score", unit="article", disable=not progress, file=sys.stderr)
+    try:
+        for result in score_articles(predictor, articles(), targets, batch_size=batch_size):
+            # Failures met while the chunk was gathered come out before its articles.
+            while failures:
+                yield failures.pop(0)
+            bar.update(1)
+            yield result
+        yield from failures
+    finally:
+        bar.close()
 
 
 def score_article(
@@ -149,16 +207,6 @@ def summarize(
         "stance": stance,
         "evidence": evidence,
         "suggested_targets": suggest_targets([s["text"] for s in sentences]),
-    }
-
-
-def model_meta(predictor) -> dict[str, Any]:
-    """The ``model`` object of the JSON output: the model's info, labels and limits."""
-    return {
-        **predictor.info,
-        "labels": predictor.schema.to_dict(),
-        "thresholds": dict(predictor.thresholds),
-        "max_length": predictor.max_length,
     }
 
 

@@ -1,0 +1,83 @@
+"""``stanceframe speed score|train``: how fast scoring and training run on this machine.
+
+Benchmarks print figures and ratios measured in one run (never timed asserts):
+``speed score`` times the optimised scoring path against a naive loop and the
+approximate precision modes; ``speed train`` times training steps and model
+loading. Library code: ``stanceframe.eval.speed`` and ``stanceframe.training.speed``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from stanceframe.cli.common import err, handle_errors, resolve_model, set_threads
+
+speed_app = typer.Typer(
+    help="Benchmarks: scoring speed (speed score) and training speed (speed train).",
+    no_args_is_help=True,
+)
+
+
+@speed_app.command("score")
+@handle_errors
+def speed_score(
+    model: Path = typer.Option(
+        None, "--model", "-m", help="Model directory. Default: the bundled default model."
+    ),
+    n: int = typer.Option(10_000, "--n", min=1, help="Sentences to score."),
+    target: list[str] = typer.Option(
+        ["Valdoria"], "--target", "-t", help="Targets per sentence (repeatable)."
+    ),
+    inputs: list[Path] = typer.Option(
+        [], "--input", "-i", help="Articles to draw sentences from (default: the bundled corpus)."
+    ),
+    batch_size: int = typer.Option(
+        32, "--batch-size", min=1, help="Batch size of the optimised path."
+    ),
+    threads: int = typer.Option(0, "--threads", min=0, help="Torch threads (0: torch's default)."),
+    approximate: bool = typer.Option(
+        True,
+        "--approximate/--no-approximate",
+        help="Also time the bf16 and int8 modes (with their fp32 re-check), with label agreement.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Scoring speed: optimised path vs a naive loop over the same model, same run."""
+    from stanceframe.data.io import read_text
+    from stanceframe.eval.speed import bench_sentences, format_report, run_benchmark
+
+    set_threads(threads)
+    predictor = resolve_model(model)
+    texts = [read_text(p) for p in inputs]
+    sentences = bench_sentences(n, texts or None)
+    err(f"timing {len(sentences)} sentences in interleaved rounds (this takes a while) ...")
+    result = run_benchmark(
+        predictor, sentences, target, batch_size=batch_size, try_bf16=approximate
+    )
+    print(json.dumps(result, indent=2) if as_json else format_report(result))
+
+
+@speed_app.command("train")
+@handle_errors
+def speed_train(
+    steps: int = typer.Option(40, min=5, help="Training steps timed per precision."),
+    full: bool = typer.Option(
+        False, "--full", help="Also train the default model in fp32 and bf16 (slow)."
+    ),
+    config: Path = typer.Option(None, "--config", "-c", help="TOML config (default: default)."),
+    threads: int = typer.Option(0, min=0, help="Torch threads (0: torch's default)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Training speed: fp32 vs bf16 throughput, model load time; --full: end to end."""
+    from stanceframe.training.speed import format_report, run
+
+    set_threads(threads)
+    result = run(steps, full, str(config) if config else None)
+    print(json.dumps(result, indent=2) if as_json else format_report(result))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(speed_app, name="speed")

@@ -1,0 +1,73 @@
+"""Presentation: scored articles as a terminal table, JSON, JSONL, CSV or one HTML page.
+
+``write_scores`` is what ``stanceframe score`` does with its results: it
+writes nothing (and leaves an existing ``--output`` alone) unless at least
+one article scored, and writes files atomically.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from stanceframe.data.errors import StanceframeError
+from stanceframe.data.io import atomic_write
+from stanceframe.output.render import FORMATS, SUFFIX_FORMATS, write_results
+
+__all__ = ["FORMATS", "NothingScored", "choose_format", "write_scores"]
+
+
+class NothingScored(StanceframeError):
+    """Every input failed: there is nothing to write, and nothing was written."""
+
+
+def choose_format(fmt: str | None, output: Path | None, tty: bool) -> str:
+    """``fmt`` checked; else from the suffix of ``output``; else a table on a tty, JSON if not."""
+    if fmt is not None:
+        if fmt.lower() not in FORMATS:
+            raise ValueError(f"{fmt!r}: expected one of {', '.join(FORMATS)}")
+        return fmt.lower()
+    if output is not None:
+        return SUFFIX_FORMATS.get(output.suffix.lower(), "json")
+    return "table" if tty else "json"
+
+
+def write_scores(
+    results: Iterable[dict[str, Any]],
+    fmt: str,
+    model: dict[str, Any],
+    schema,
+    targets: Sequence[str],
+    output: Path | None = None,
+    width: int | None = None,
+    color: bool = False,
+) -> int:
+    """Write scored articles to ``output`` (atomically) or stdout; the number written.
+
+    Raises ``NothingScored`` before writing anything when ``results`` is empty,
+    so a run in which every input failed leaves an existing file untouched.
+    """
+    stream = iter(results)
+    first = next(stream, None)
+    if first is None:
+        raise NothingScored("no article could be scored")
+    everything = chain([first], stream)
+
+    def write(fh) -> int:
+        return write_results(fh, fmt, everything, model, schema, targets, width=width, color=color)
+
+    if output is None:
+        n = write(sys.stdout)
+        sys.stdout.flush()
+        return n
+    count = 0
+
+    def counted(fh) -> None:
+        nonlocal count
+        count = write(fh)
+
+    atomic_write(output, counted)
+    return count
