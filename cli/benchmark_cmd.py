@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from stanceframe.cli.common import err, handle_errors
+from stanceframe.cli.common import PROGRESS_OPTION, err, handle_errors
 
 # The shared external-data folder as seen from a checkout next to it.
 DEFAULT_DATA_DIR = Path("../shared/external")
@@ -55,39 +55,38 @@ def benchmark(
     notes: Path = typer.Option(
         None, "--notes", help="Markdown file added to the report as its Notes section."
     ),
-    progress: bool = typer.Option(
-        True, "--progress/--no-progress", help="Progress bars on stderr."
-    ),
+    progress: bool = PROGRESS_OPTION,
 ) -> None:
     """Public benchmarks: train where there is training data, evaluate, report."""
-    from stanceframe.data.importers import locate
-    from stanceframe.training.benchmarks import data_missing_message, run_benchmark
-
     if name not in (*NAMES, "all"):
         raise typer.BadParameter(
             f"{name!r} is not one of {', '.join(NAMES)}, all", param_hint="NAME"
         )
     if data_dir is None and DEFAULT_DATA_DIR.is_dir():
         data_dir = DEFAULT_DATA_DIR
+    settings = dict(
+        max_train=max_train,
+        epochs=epochs,
+        max_length=max_length,
+        base_model=base_model,
+        seed=seed,
+        notes_file=notes,
+        progress=progress,
+    )
     for bench in NAMES if name == "all" else (name,):
-        if data_dir is None or locate(bench, data_dir) is None:
-            err(data_missing_message(bench, data_dir))
-            continue
-        err(f"benchmark {bench}: data under {data_dir}, reports to {out}")
-        report = run_benchmark(
-            bench,
-            data_dir,
-            out,
-            max_train=max_train,
-            epochs=epochs,
-            max_length=max_length,
-            base_model=base_model,
-            seed=seed,
-            model_dir=model if bench == "polnear" else None,
-            notes_file=notes,
-            progress=progress,
-        )
-        print(json.dumps(_summary(bench, report, out), ensure_ascii=False))
+        _run_one(bench, data_dir, out, model if bench == "polnear" else None, settings)
+
+
+def _run_one(bench: str, data_dir: Path | None, out: Path, model: Path | None, settings) -> None:
+    from stanceframe.data.importers import locate
+    from stanceframe.training.benchmarks import data_missing_message, run_benchmark
+
+    if data_dir is None or locate(bench, data_dir) is None:
+        err(data_missing_message(bench, data_dir))
+        return
+    err(f"benchmark {bench}: data under {data_dir}, reports to {out}")
+    report = run_benchmark(bench, data_dir, out, model_dir=model, **settings)
+    print(json.dumps(_summary(bench, report, out), ensure_ascii=False))
 
 
 def _summary(name: str, report: dict, out: Path) -> dict:

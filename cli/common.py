@@ -53,6 +53,17 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# Options several commands share, declared once so their flags and help agree.
+MODEL_OPTION = typer.Option(
+    None,
+    "--model",
+    "-m",
+    help="Model directory. Default: the bundled default model (built on first use).",
+)
+BATCH_OPTION = typer.Option(32, "--batch-size", min=1, help="Sentences per forward pass.")
+THREADS_OPTION = typer.Option(0, "--threads", min=0, help="Torch threads (0: torch's default).")
+PROGRESS_OPTION = typer.Option(True, "--progress/--no-progress", help="Progress bars on stderr.")
+
 PRECISION_HELP = (
     "auto, fp32, bf16, bf16-mixed, int8 or int8-mixed. The -mixed modes run an "
     "approximate pass, then fp32 again for every sentence near a decision (fp32's "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from stanceframe.cli.common import err, handle_errors
+from stanceframe.cli.common import BATCH_OPTION, MODEL_OPTION, PROGRESS_OPTION, err, handle_errors
 from stanceframe.eval.gate import FLOOR_PATH, check_floors, failures, load_floors, load_metrics
 
 
@@ -28,12 +28,7 @@ def _gate(metrics: dict, floor: Path) -> None:
 
 
 def evaluate(
-    model: Path = typer.Option(
-        None,
-        "--model",
-        "-m",
-        help="Model directory. Default: the default model (built on first use).",
-    ),
+    model: Path = MODEL_OPTION,
     data: Path = typer.Option(
         None, "--data", "-d", help="Labelled JSONL/CSV. Default: the bundled corpus."
     ),
@@ -51,10 +46,8 @@ def evaluate(
     baselines: bool = typer.Option(
         True, "--baselines/--no-baselines", help="Train and report the baselines."
     ),
-    batch_size: int = typer.Option(32, min=1, help="Inference batch size."),
-    progress: bool = typer.Option(
-        True, "--progress/--no-progress", help="Progress bars on stderr."
-    ),
+    batch_size: int = BATCH_OPTION,
+    progress: bool = PROGRESS_OPTION,
 ) -> None:
     """Score a model and the baselines on one split; write report.md, metrics.json and plots."""
     from stanceframe.cli.common import resolve_model
@@ -103,9 +96,7 @@ def cv(
     baselines: bool = typer.Option(
         True, "--baselines/--no-baselines", help="Score the baselines per fold too."
     ),
-    progress: bool = typer.Option(
-        True, "--progress/--no-progress", help="Progress bars on stderr."
-    ),
+    progress: bool = PROGRESS_OPTION,
 ) -> None:
     """k-fold cross-validation grouped by document: mean ± std per metric, cv.md + cv.json."""
     from stanceframe.eval.selection import load_rows

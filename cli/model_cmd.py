@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from stanceframe.cli.common import handle_errors
+from stanceframe.cli.common import PROGRESS_OPTION, handle_errors
 
 model_app = typer.Typer(
     help="Manage models: build the default model, inspect a model.", no_args_is_help=True
@@ -20,7 +20,7 @@ def build_default(
     force: bool = typer.Option(
         False, "--force", help="Rebuild even if a current default model exists."
     ),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    progress: bool = PROGRESS_OPTION,
 ) -> None:
     """Train the default model from the bundled corpus into the cache directory."""
     from stanceframe.model.defaults import default_model_dir

@@ -8,7 +8,10 @@ from pathlib import Path
 import typer
 
 from stanceframe.cli.common import (
+    BATCH_OPTION,
+    MODEL_OPTION,
     PRECISION_HELP,
+    PROGRESS_OPTION,
     err,
     handle_errors,
     parse_precision,
@@ -25,12 +28,10 @@ def predict(
     output: Path = typer.Option(
         None, "--output", "-o", help="Output JSONL (default: stdout). Written atomically."
     ),
-    model: Path = typer.Option(
-        None, "--model", "-m", help="Model directory (default: the default model)."
-    ),
-    batch_size: int = typer.Option(32, min=1, help="Items per forward pass."),
+    model: Path = MODEL_OPTION,
+    batch_size: int = BATCH_OPTION,
     precision: str = typer.Option(None, help=PRECISION_HELP),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    progress: bool = PROGRESS_OPTION,
 ) -> None:
     """Tag sentences: each output row is the input row plus "pred".
 

@@ -14,7 +14,10 @@ from pathlib import Path
 import typer
 
 from stanceframe.cli.common import (
+    BATCH_OPTION,
+    MODEL_OPTION,
     PRECISION_HELP,
+    THREADS_OPTION,
     err,
     handle_errors,
     parse_precision,
@@ -49,24 +52,19 @@ def score(
     target: list[str] = typer.Option(
         [], "--target", "-t", help="Target to judge stance toward (repeatable)."
     ),
-    model: Path = typer.Option(
-        None,
-        "--model",
-        "-m",
-        help="Model directory. Default: the bundled default model (built on first use).",
-    ),
+    model: Path = MODEL_OPTION,
     fmt: str = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     output: Path = typer.Option(
         None, "--output", "-o", help="Write here (atomically) instead of stdout."
     ),
-    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Sentences per forward pass."),
+    batch_size: int = BATCH_OPTION,
     precision: str = typer.Option(None, help=PRECISION_HELP),
     text_col: str = typer.Option("text", "--text-col", help="Corpus: the text field/column."),
     id_col: str = typer.Option("id", "--id-col", help="Corpus: the id field/column."),
     max_size: float = typer.Option(
         DEFAULT_MAX_BYTES / 1e6, "--max-size", min=0.001, help="Largest article, in MB."
     ),
-    threads: int = typer.Option(0, "--threads", min=0, help="Torch threads (0: torch's default)."),
+    threads: int = THREADS_OPTION,
     progress: bool = typer.Option(
         None,
         "--progress/--no-progress",
@@ -74,9 +72,7 @@ def score(
     ),
 ) -> None:
     """Score articles: frames and stance per sentence, with offsets, and a summary per article."""
-    from tqdm.auto import tqdm
-
-    from stanceframe.output import choose_format, write_scores
+    from stanceframe.output import choose_format
 
     if precision is not None:  # checked before the (possibly slow) model load
         precision = parse_precision(precision)
@@ -89,6 +85,19 @@ def score(
     predictor = resolve_model(model, True, precision)
     options = ReadOptions(text_col=text_col, id_col=id_col, max_bytes=int(max_size * 1e6))
     targets = list(dict.fromkeys(t.strip() for t in target if t.strip()))
+    show = _wants_progress(inputs, progress)
+    failures = _score_and_write(predictor, inputs, targets, options, fmt, output, batch_size, show)
+    if failures:
+        err(f"error: {failures} input(s) failed; the others were scored")
+        raise typer.Exit(1)
+
+
+def _score_and_write(predictor, inputs, targets, options, fmt, output, batch_size, show) -> int:
+    """Score and write; bad inputs are reported as they are met. The number that failed."""
+    from tqdm.auto import tqdm
+
+    from stanceframe.output import write_scores
+
     failures = []
 
     def report(failure) -> None:
@@ -102,14 +111,13 @@ def score(
         on_error=report,
         options=options,
         batch_size=batch_size,
-        progress=_wants_progress(inputs, progress),
+        progress=show,
     )
+    tty = output is None and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if tty else None
     meta = predictor.meta()
     write_scores(results, fmt, meta, predictor.schema, targets, output, width=width, color=tty)
-    if failures:
-        err(f"error: {len(failures)} input(s) failed; the others were scored")
-        raise typer.Exit(1)
+    return len(failures)
 
 
 def register(app: typer.Typer) -> None:

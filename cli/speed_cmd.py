@@ -13,7 +13,15 @@ from pathlib import Path
 
 import typer
 
-from stanceframe.cli.common import err, handle_errors, resolve_model, set_threads
+from stanceframe.cli.common import (
+    BATCH_OPTION,
+    MODEL_OPTION,
+    THREADS_OPTION,
+    err,
+    handle_errors,
+    resolve_model,
+    set_threads,
+)
 
 speed_app = typer.Typer(
     help="Benchmarks: scoring speed (speed score) and training speed (speed train).",
@@ -24,9 +32,7 @@ speed_app = typer.Typer(
 @speed_app.command("score")
 @handle_errors
 def speed_score(
-    model: Path = typer.Option(
-        None, "--model", "-m", help="Model directory. Default: the bundled default model."
-    ),
+    model: Path = MODEL_OPTION,
     n: int = typer.Option(10_000, "--n", min=1, help="Sentences to score."),
     target: list[str] = typer.Option(
         ["Valdoria"], "--target", "-t", help="Targets per sentence (repeatable)."
@@ -34,10 +40,8 @@ def speed_score(
     inputs: list[Path] = typer.Option(
         [], "--input", "-i", help="Articles to draw sentences from (default: the bundled corpus)."
     ),
-    batch_size: int = typer.Option(
-        32, "--batch-size", min=1, help="Batch size of the optimised path."
-    ),
-    threads: int = typer.Option(0, "--threads", min=0, help="Torch threads (0: torch's default)."),
+    batch_size: int = BATCH_OPTION,
+    threads: int = THREADS_OPTION,
     approximate: bool = typer.Option(
         True,
         "--approximate/--no-approximate",
@@ -68,7 +72,7 @@ def speed_train(
         False, "--full", help="Also train the default model in fp32 and bf16 (slow)."
     ),
     config: Path = typer.Option(None, "--config", "-c", help="TOML config (default: default)."),
-    threads: int = typer.Option(0, min=0, help="Torch threads (0: torch's default)."),
+    threads: int = THREADS_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Training speed: fp32 vs bf16 throughput, model load time; --full: end to end."""

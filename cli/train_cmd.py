@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from stanceframe.cli.common import handle_errors
+from stanceframe.cli.common import PROGRESS_OPTION, handle_errors
 
 
 @handle_errors
@@ -24,7 +24,7 @@ def train(
     base_model: str = typer.Option(
         None, help="Override the base encoder (local dir or model name)."
     ),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    progress: bool = PROGRESS_OPTION,
 ) -> None:
     """Fine-tune encoder + stance head + frame head; keep the best dev checkpoint.
 

@@ -38,71 +38,58 @@ def validate_examples(
     seen_ids: dict[str, int] = {}
     doc_split: dict[str, tuple[str, int]] = {}
     for lineno, ex in located:
-        if not ex.id:
-            pass  # already reported as a missing id
-        elif ex.id in seen_ids:
-            problems.append(
-                Problem(
-                    path, lineno, "id", f"duplicate id {ex.id!r} (first on line {seen_ids[ex.id]})"
-                )
-            )
-        else:
-            seen_ids[ex.id] = lineno
-        if ex.split is not None:
-            if ex.split not in SPLITS:
-                problems.append(
-                    Problem(
-                        path,
-                        lineno,
-                        "split",
-                        f"unknown split {ex.split!r}, expected one of {list(SPLITS)}",
-                    )
-                )
-            first = doc_split.setdefault(ex.doc_id, (ex.split, lineno))
-            if first[0] != ex.split:
-                problems.append(
-                    Problem(
-                        path,
-                        lineno,
-                        "split",
-                        f"document {ex.doc_id!r} is in split {ex.split!r} here "
-                        f"but in {first[0]!r} on line {first[1]}",
-                    )
-                )
+        found = []  # (field, message)
+        if ex.id and ex.id in seen_ids:  # a missing id is already reported
+            found.append(("id", f"duplicate id {ex.id!r} (first on line {seen_ids[ex.id]})"))
+        seen_ids.setdefault(ex.id, lineno)
+        found += _split_problems(ex, lineno, doc_split)
         if ex.layer is not None and ex.layer not in LAYERS:
-            problems.append(
-                Problem(
-                    path,
-                    lineno,
-                    "layer",
-                    f"unknown layer {ex.layer!r}, expected one of {list(LAYERS)}",
+            found.append(("layer", f"unknown layer {ex.layer!r}, expected one of {list(LAYERS)}"))
+        if schema is not None:
+            found += _label_problems(ex, schema)
+        problems += [Problem(path, lineno, field, msg) for field, msg in found]
+    return problems
+
+
+def _split_problems(ex: Example, lineno: int, doc_split: dict) -> list[tuple[str, str]]:
+    """An unknown split, or a document already seen in another split."""
+    if ex.split is None:
+        return []
+    found = []
+    if ex.split not in SPLITS:
+        found.append(("split", f"unknown split {ex.split!r}, expected one of {list(SPLITS)}"))
+    first = doc_split.setdefault(ex.doc_id, (ex.split, lineno))
+    if first[0] != ex.split:
+        found.append(
+            (
+                "split",
+                f"document {ex.doc_id!r} is in split {ex.split!r} here "
+                f"but in {first[0]!r} on line {first[1]}",
+            )
+        )
+    return found
+
+
+def _label_problems(ex: Example, schema: LabelSchema) -> list[tuple[str, str]]:
+    found = []
+    for target, stance in ex.targets.items():
+        if stance not in schema.stance_labels:
+            found.append(
+                (
+                    "targets",
+                    f"unknown stance label {stance!r} for target {target!r}, "
+                    f"expected one of {list(schema.stance_labels)}",
                 )
             )
-        if schema is None:
-            continue
-        for target, stance in ex.targets.items():
-            if stance not in schema.stance_labels:
-                problems.append(
-                    Problem(
-                        path,
-                        lineno,
-                        "targets",
-                        f"unknown stance label {stance!r} for target {target!r}, "
-                        f"expected one of {list(schema.stance_labels)}",
-                    )
+    for frame in ex.frames or []:
+        if frame not in schema.frame_labels:
+            found.append(
+                (
+                    "frames",
+                    f"unknown frame label {frame!r}, expected one of {list(schema.frame_labels)}",
                 )
-        for frame in ex.frames or []:
-            if frame not in schema.frame_labels:
-                problems.append(
-                    Problem(
-                        path,
-                        lineno,
-                        "frames",
-                        f"unknown frame label {frame!r}, "
-                        f"expected one of {list(schema.frame_labels)}",
-                    )
-                )
-    return problems
+            )
+    return found
 
 
 def validate_file(

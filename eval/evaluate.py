@@ -103,13 +103,7 @@ def compute_metrics(
         for name, base in fit_baselines(train_examples or [], predictor.schema, seed).items():
             systems[("baselines", name)] = align(gold, base.predict(texts, gold.request_targets()))
     metrics: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-    info = dict(getattr(predictor, "info", {}) or {})
-    info.update(
-        thresholds=dict(getattr(predictor, "thresholds", {}) or {}),
-        max_length=getattr(predictor, "max_length", None),
-        temperature=dict(getattr(predictor, "temperature", {}) or {}),
-    )
-    metrics["model_info"] = json.loads(json.dumps(info, default=str))
+    metrics["model_info"] = _model_info(predictor)
     metrics["data"] = data_summary(examples, data_info)
     if train_examples is not None:
         metrics["data"]["train"] = data_summary(train_examples, None)
@@ -128,7 +122,32 @@ def compute_metrics(
     for key, ci in intervals.items():
         if key[0] != "diff":
             _set(metrics["ci95"], key, ci)
-    metrics["comparison"] = {}
+    metrics["comparison"] = _comparisons(metrics, systems, intervals)
+    model = systems[("model",)]
+    metrics["calibration"] = _calibration(gold, model)
+    raw = without_temperature(model, getattr(predictor, "temperature", {}) or {})
+    if raw is not None:
+        metrics["calibration"]["before_temperature"] = _calibration(gold, raw)
+    metrics["rates"] = label_rates(gold, model)
+    metrics["confusions"] = confusion_examples(gold, model)
+    metrics["by_topic"] = topic_breakdown(examples, preds, predictor.schema, train_examples)
+    metrics["notes"] = notes(metrics)
+    return metrics, preds
+
+
+def _model_info(predictor) -> dict[str, Any]:
+    info = dict(getattr(predictor, "info", {}) or {})
+    info.update(
+        thresholds=dict(getattr(predictor, "thresholds", {}) or {}),
+        max_length=getattr(predictor, "max_length", None),
+        temperature=dict(getattr(predictor, "temperature", {}) or {}),
+    )
+    return json.loads(json.dumps(info, default=str))
+
+
+def _comparisons(metrics: dict, systems: dict, intervals: dict) -> dict[str, Any]:
+    """Model minus each baseline on every headline metric, with the paired interval."""
+    out: dict[str, Any] = {}
     for path in systems:
         if path == ("model",):
             continue
@@ -143,17 +162,8 @@ def compute_metrics(
                     "ci95": ci,
                     "verdict": _verdict(metric, ci),
                 }
-                _set(metrics["comparison"], (path[1], head, metric), entry)
-    model = systems[("model",)]
-    metrics["calibration"] = _calibration(gold, model)
-    raw = without_temperature(model, getattr(predictor, "temperature", {}) or {})
-    if raw is not None:
-        metrics["calibration"]["before_temperature"] = _calibration(gold, raw)
-    metrics["rates"] = label_rates(gold, model)
-    metrics["confusions"] = confusion_examples(gold, model)
-    metrics["by_topic"] = topic_breakdown(examples, preds, predictor.schema, train_examples)
-    metrics["notes"] = notes(metrics)
-    return metrics, preds
+                _set(out, (path[1], head, metric), entry)
+    return out
 
 
 def _calibration(gold: Gold, system: Aligned) -> dict[str, Any]:

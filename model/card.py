@@ -64,7 +64,7 @@ def front_matter(meta: dict[str, Any], test: dict[str, Any] | None) -> list[str]
                 "      type: text-classification",
                 f"      name: {_yaml_str(head)}",
                 "    dataset:",
-                f"      name: {_yaml_str(f'stanceframe corpus, {layer} layer, test split')}",
+                f"      name: {_yaml_str(_dataset_name(layer))}",
                 "      type: stanceframe",
                 "      split: test",
                 "    metrics:",
@@ -75,6 +75,12 @@ def front_matter(meta: dict[str, Any], test: dict[str, Any] | None) -> list[str]
     return lines + ["---", ""]
 
 
+def _dataset_name(layer: str) -> str:
+    if layer == "all":
+        return "training data, test split"
+    return f"stanceframe corpus, {layer} layer, test split"
+
+
 def model_card(
     meta: dict[str, Any],
     train_config: dict[str, Any] | None,
@@ -82,35 +88,7 @@ def model_card(
     test: dict[str, Any] | None = None,
 ) -> str:
     """The card's Markdown. ``test``: per layer ``{"stance": {...}, "frames": {...}}``."""
-    info = meta.get("info", {})
-    labels = meta["labels"]
-    temps = meta.get("temperature") or {}
-    lines = front_matter(meta, test) + [
-        f"# stanceframe model: {info.get('name', 'unnamed')}",
-        "",
-        "A stance-and-framing tagger for news sentences: one transformer encoder reads each",
-        "sentence once; a multi-label **frame** head (one sigmoid per frame, thresholds tuned",
-        "on dev) and a target-aware **stance** head (softmax per (sentence, target) pair, from",
-        "the target's mentions and an attention pool queried by the target) share it.",
-        "",
-        "## Model",
-        f"- base encoder: `{info.get('base_model', 'unknown')}`",
-        f"- created: {info.get('created', 'unknown')} with stanceframe {info.get('version', '?')}",
-        f"- max tokens per sentence: {meta['max_length']}",
-        "",
-        "## Labels",
-        f"- stance: {', '.join(labels['stance_labels']) or '(none)'}",
-        f"- frames: {', '.join(labels['frame_labels']) or '(none)'}",
-        "- thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in meta.get("thresholds", {}).items()),
-        "- temperatures (fitted on dev): "
-        + (", ".join(f"{k} {v:.3f}" for k, v in temps.items()) or "none"),
-        "",
-        "## Data",
-        f"- training data: `{info.get('data', 'unknown')}` "
-        f"(sha256 {str(info.get('data_sha256', '?'))[:12]})",
-        f"- train / dev rows: {info.get('n_train', '?')} / {info.get('n_dev', '?')}",
-        "",
-    ]
+    lines = front_matter(meta, test) + _model_section(meta)
     if test:
         lines += ["## Test results (held-out test split, per corpus layer)", ""]
         lines += [
@@ -132,18 +110,53 @@ def model_card(
         lines += ["## Training config", "", "```toml"]
         lines += [f"{k} = {json.dumps(v)}" for k, v in train_config.items()]
         lines += ["```", ""]
-    lines += [
-        "## Intended use",
-        "Measuring, at scale, which sentences of news text attribute claims to sources, accuse",
-        "an actor or make a humanitarian appeal, and the stance each takes toward named targets.",
-        "Aggregate figures over many sentences are more reliable than any single prediction.",
+    return "\n".join(lines + USE_AND_LIMITS)
+
+
+def _model_section(meta: dict[str, Any]) -> list[str]:
+    info, labels = meta.get("info", {}), meta["labels"]
+    temps = ", ".join(f"{k} {v:.3f}" for k, v in (meta.get("temperature") or {}).items())
+    thresholds = ", ".join(f"{k} {v:.2f}" for k, v in meta.get("thresholds", {}).items())
+    return [
+        f"# stanceframe model: {info.get('name', 'unnamed')}",
         "",
-        "## Limitations",
-        "- English only; trained on a small corpus (published Wikinews and NewsMTSC sentences",
-        "  plus sentences written for the project). Expect lower scores on other genres.",
-        "- Stance is judged per sentence: irony and stance carried by context are often missed.",
-        "- Not a fact-checker: an `accusation` label says a sentence blames an actor, not that",
-        "  the blame is deserved.",
+        "A stance-and-framing tagger for news sentences: one transformer encoder reads each",
+        "sentence once; a multi-label **frame** head (one sigmoid per frame, thresholds tuned",
+        "on dev) and a target-aware **stance** head (softmax per (sentence, target) pair, from",
+        "the target's mentions and an attention pool queried by the target) share it.",
+        "",
+        "## Model",
+        f"- base encoder: `{info.get('base_model', 'unknown')}`",
+        f"- created: {info.get('created', 'unknown')} with stanceframe {info.get('version', '?')}",
+        f"- max tokens per sentence: {meta['max_length']}",
+        "",
+        "## Labels",
+        f"- stance: {', '.join(labels['stance_labels']) or '(none)'}",
+        f"- frames: {', '.join(labels['frame_labels']) or '(none)'}",
+        f"- thresholds: {thresholds}",
+        f"- temperatures (fitted on dev): {temps or 'none'}",
+        "",
+        "## Data",
+        f"- training data: `{info.get('data', 'unknown')}` "
+        f"(sha256 {str(info.get('data_sha256', '?'))[:12]})",
+        f"- train / dev rows: {info.get('n_train', '?')} / {info.get('n_dev', '?')}",
         "",
     ]
-    return "\n".join(lines)
+
+
+USE_AND_LIMITS = [
+    "## Intended use",
+    "Measuring, at scale, which sentences of news text attribute claims to sources, accuse",
+    "an actor or make a humanitarian appeal, and the stance each takes toward named targets.",
+    "Aggregate figures over many sentences are more reliable than any single prediction.",
+    "",
+    "## Limitations",
+    "- English only; trained on a small corpus (published Wikinews and NewsMTSC sentences",
+    "  plus sentences written for the project). Expect lower scores on other genres.",
+    "- Stance is judged per sentence: irony and stance carried by context are often missed,",
+    '  and an actor the sentence refers to without naming it ("the company", "he") is',
+    "  often judged neutral.",
+    "- Not a fact-checker: an `accusation` label says a sentence blames an actor, not that",
+    "  the blame is deserved.",
+    "",
+]

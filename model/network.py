@@ -5,14 +5,15 @@ states serve both heads and every target asked about it:
 
 - frame head: mean of the sentence's tokens -> one logit per frame (sigmoid).
   Frames never depend on which targets are asked.
-- stance head, per (sentence, target) pair, on four views of the sentence:
-  the sentence mean; the mean over the target's mentions ("Kestria's
+- stance head (``StanceHead``), per (sentence, target) pair, on views of the
+  sentence: its mean; the mean over the target's mentions ("Kestria's
   refusal" vs "Valdoria, showing goodwill": what is said about *this* actor);
-  an attention pool whose query is the target, so a sentence that refers to
-  the target without naming it can still be read; and the target itself,
-  encoded alone by the same encoder. A flag says whether the name occurs at
-  all: a sentence that never mentions an actor is almost always neutral
-  toward it. Two layers map these to one logit per stance label (softmax).
+  an attention pool queried by the target and its mentions, biased toward
+  the words near a mention, so a sentence that refers to the target without
+  naming it can still be read; and the target itself, encoded alone by the
+  same encoder. A flag says whether the name occurs at all: a sentence that
+  never mentions an actor is almost always neutral toward it. Two layers map
+  these to one logit per stance label (softmax).
 
 Encoding the sentence once, instead of once per target as a cross-encoder
 does, makes training and scoring several times cheaper when articles are
@@ -43,13 +44,7 @@ class StanceFrameNet(nn.Module):
         hidden = encoder.config.hidden_size
         self.dropout = nn.Dropout(dropout)
         self.frame_head = nn.Linear(hidden, n_frames) if n_frames else None
-        self.stance_head = None
-        if n_stance:
-            self.query = nn.Linear(hidden, hidden)
-            self.key = nn.Linear(hidden, hidden)
-            self.stance_head = nn.Sequential(
-                nn.Linear(4 * hidden + 1, hidden), nn.GELU(), nn.Linear(hidden, n_stance)
-            )
+        self.stance_head = StanceHead(hidden, n_stance) if n_stance else None
 
     def _states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
@@ -77,19 +72,55 @@ class StanceFrameNet(nn.Module):
         t_tokens = target_mask.bool().clone()
         t_tokens[:, 0] = False
         target = masked_mean(t_hidden, t_tokens)[pair_target]
-        # Project keys once per sentence, not once per pair: pairs outnumber sentences.
-        keys = self.key(hidden)[pair_row]
-        states, mask = hidden[pair_row], tokens[pair_row]
-        scores = torch.einsum("pd,ptd->pt", self.query(target), keys) / keys.shape[-1] ** 0.5
-        scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
-        mention_w = mention.to(states.dtype)
-        mention_w = mention_w / mention_w.sum(dim=-1, keepdim=True).clamp(min=1.0)
-        # One pass over the pair's token states for both pools.
-        weights = torch.stack([mention_w, torch.softmax(scores, dim=-1)], dim=1)
-        mentioned, attended = torch.einsum("pkt,ptd->pkd", weights, states).unbind(dim=1)
-        has_mention = mention.any(dim=-1, keepdim=True).to(states.dtype)
-        features = torch.cat([sentence[pair_row], mentioned, attended, target, has_mention], -1)
-        return self.stance_head(features), frame_logits
+        return self.stance_head(hidden, tokens, sentence, target, pair_row, mention), frame_logits
+
+
+class StanceHead(nn.Module):
+    """Stance logits for (sentence, target) pairs from the sentence's token states.
+
+    Views of the sentence per pair: its mean; the mean over the target's
+    mentions; a multi-head attention pool whose query is the target (encoded
+    alone) together with its mentions in context, with a learned bias per head
+    toward tokens near a mention (what is said about an actor sits close to
+    it); the target itself; and whether the name occurs at all.
+    """
+
+    def __init__(self, hidden: int, n_stance: int, heads: int = 4):
+        super().__init__()
+        self.heads = heads if hidden % heads == 0 else 1
+        self.query = nn.Linear(2 * hidden, hidden)
+        self.key = nn.Linear(hidden, hidden)
+        self.distance = nn.Parameter(torch.full((self.heads,), -0.05))
+        self.out = nn.Sequential(
+            nn.Linear(4 * hidden + 1, hidden), nn.GELU(), nn.Linear(hidden, n_stance)
+        )
+
+    def forward(self, hidden, tokens, sentence, target, pair_row, mention) -> torch.Tensor:
+        states, mask = hidden[pair_row], tokens[pair_row]  # (pairs, tokens, hidden)
+        n_pairs, width, size = states.shape
+        mentioned = masked_mean(states, mention)
+        has_mention = mention.any(dim=-1, keepdim=True)
+        head = size // self.heads
+        q = self.query(torch.cat([target, mentioned], -1)).view(n_pairs, self.heads, head)
+        # Keys are projected once per sentence, then gathered: pairs outnumber sentences.
+        k = self.key(hidden)[pair_row].view(n_pairs, width, self.heads, head)
+        scores = torch.einsum("phd,pthd->pht", q, k) / head**0.5
+        scores = scores + self.distance.view(1, -1, 1) * _distance(mention, has_mention)
+        scores = scores.masked_fill(~mask.unsqueeze(1), torch.finfo(scores.dtype).min)
+        values = states.view(n_pairs, width, self.heads, head)
+        attended = torch.einsum("pht,pthd->phd", torch.softmax(scores, -1), values)
+        features = [sentence[pair_row], mentioned, attended.reshape(n_pairs, size), target]
+        return self.out(torch.cat([*features, has_mention.to(states.dtype)], -1))
+
+
+def _distance(mention: torch.Tensor, has_mention: torch.Tensor) -> torch.Tensor:
+    """(pairs, 1, tokens): each token's distance to the nearest mention token (0 without one)."""
+    width = mention.shape[-1]
+    pos = torch.arange(width, device=mention.device)
+    gap = (pos.view(1, -1, 1) - pos.view(1, 1, -1)).abs().to(torch.float)  # (1, t, m)
+    gap = gap.masked_fill(~mention.unsqueeze(1), float(width))
+    nearest = gap.min(dim=-1).values * has_mention
+    return nearest.unsqueeze(1)
 
 
 def build_network(

@@ -85,34 +85,8 @@ def cross_validate(
     for fold in range(folds):
         test = [ex for ex, f in zip(examples, fold_of, strict=True) if f == fold]
         rest = [ex for ex, f in zip(examples, fold_of, strict=True) if f != fold]
-        train, dev = carve_dev(rest, config.dev_fraction, seed + fold)
-        if progress:
-            print(
-                f"cv fold {fold + 1}/{folds}: train {len(train)}, dev {len(dev)}, "
-                f"test {len(test)} sentences",
-                file=sys.stderr,
-                flush=True,
-            )
-        result = train_model(train, dev, config, schema, progress=progress)
-        metrics, _ = compute_metrics(
-            result.predictor,
-            test,
-            train_examples=train,
-            baselines=baselines,
-            seed=seed,
-            n_bootstrap=0,
-        )
         per_fold.append(
-            {
-                "fold": fold,
-                "n_train": len(train),
-                "n_dev": len(dev),
-                "n_test": len(test),
-                "n_test_docs": len({ex.doc_id for ex in test}),
-                "best_epoch": result.dev_metrics.get("best_epoch"),
-                "model": _headline(metrics["model"]),
-                "baselines": {k: _headline(v) for k, v in metrics["baselines"].items()},
-            }
+            _run_fold(fold, folds, rest, test, config, schema, seed, baselines, progress)
         )
     summary = {
         "model": _summarise([f["model"] for f in per_fold]),
@@ -134,6 +108,32 @@ def cross_validate(
         },
         "summary": summary,
         "per_fold": per_fold,
+    }
+
+
+def _run_fold(fold, folds, rest, test, config, schema, seed, baselines, progress) -> dict:
+    """Train on ``rest`` (minus a dev slice by document) and score on ``test``."""
+    train, dev = carve_dev(rest, config.dev_fraction, seed + fold)
+    if progress:
+        print(
+            f"cv fold {fold + 1}/{folds}: train {len(train)}, dev {len(dev)}, "
+            f"test {len(test)} sentences",
+            file=sys.stderr,
+            flush=True,
+        )
+    result = train_model(train, dev, config, schema, progress=progress)
+    metrics, _ = compute_metrics(
+        result.predictor, test, train_examples=train, baselines=baselines, seed=seed, n_bootstrap=0
+    )
+    return {
+        "fold": fold,
+        "n_train": len(train),
+        "n_dev": len(dev),
+        "n_test": len(test),
+        "n_test_docs": len({ex.doc_id for ex in test}),
+        "best_epoch": result.dev_metrics.get("best_epoch"),
+        "model": _headline(metrics["model"]),
+        "baselines": {k: _headline(v) for k, v in metrics["baselines"].items()},
     }
 
 
