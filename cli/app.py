@@ -22,7 +22,7 @@ from stanceframe.cli import (
     speed_cmd,
     train_cmd,
 )
-from stanceframe.cli.common import setup_logging
+from stanceframe.cli.common import catch_sigterm, setup_logging
 
 ORDER = ("score", "predict", "train", "evaluate", "cv", "gate", "data", "model", "speed")
 
@@ -73,7 +73,7 @@ def main() -> None:
     # No model hub at run time: everything loads from local directories.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    catch_sigterm()
     app()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,8 +36,22 @@ def setup_logging(verbose: bool = False) -> None:
     logging.getLogger("transformers").setLevel(logging.ERROR)
 
 
+class Terminated(BaseException):
+    """SIGTERM (what ``timeout``, Slurm and Docker send), raised like Ctrl-C so that
+    every ``finally`` runs and temporary files are removed."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+def catch_sigterm() -> None:
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
 def handle_errors(func: F) -> F:
-    """Turn a ``StanceframeError`` into its lines on stderr and a non-zero exit."""
+    """Turn a ``StanceframeError`` into its lines on stderr and a non-zero exit;
+    Ctrl-C exits 130 and SIGTERM 143, after the same clean-up."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -49,6 +64,9 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             err("interrupted")
             raise typer.Exit(130) from None
+        except Terminated:
+            err("terminated")
+            raise typer.Exit(143) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -83,11 +101,21 @@ def parse_precision(value: str) -> str:
 
 
 def set_threads(threads: int) -> None:
-    """Set torch's thread count once, before any model runs (0: torch's default)."""
-    if threads > 0:
-        import torch
+    """Set torch's thread count once, before any model runs (0: torch's default).
 
-        torch.set_num_threads(threads)
+    More threads than cores only adds contention: the count is clamped, with a warning.
+    """
+    if threads <= 0:
+        return
+    import os
+
+    import torch
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if cores and threads > cores:
+        err(f"warning: --threads {threads} is more than the {cores} core(s) here; using {cores}")
+        threads = cores
+    torch.set_num_threads(threads)
 
 
 def resolve_model(model: Path | None, progress: bool = True, precision: str | None = None):

@@ -7,6 +7,7 @@ atomically, and only when something scored).
 
 from __future__ import annotations
 
+import math
 import shutil
 import sys
 from pathlib import Path
@@ -70,12 +71,20 @@ def score(
         "--progress/--no-progress",
         help="Progress bar on stderr (default: for several inputs on a terminal).",
     ),
+    formulas_safe: bool = typer.Option(
+        True,
+        "--csv-formula-guard/--no-csv-formula-guard",
+        help="CSV: prefix text cells starting with = + - @ with ' so spreadsheets do not run "
+        "them as formulas.",
+    ),
 ) -> None:
     """Score articles: frames and stance per sentence, with offsets, and a summary per article."""
     from stanceframe.output import choose_format
 
     if precision is not None:  # checked before the (possibly slow) model load
         precision = parse_precision(precision)
+    if not math.isfinite(max_size):
+        raise typer.BadParameter(f"{max_size} is not a finite size in MB", param_hint="--max-size")
     tty = output is None and sys.stdout.isatty()
     try:
         fmt = choose_format(fmt, output, tty)
@@ -86,13 +95,17 @@ def score(
     options = ReadOptions(text_col=text_col, id_col=id_col, max_bytes=int(max_size * 1e6))
     targets = list(dict.fromkeys(t.strip() for t in target if t.strip()))
     show = _wants_progress(inputs, progress)
-    failures = _score_and_write(predictor, inputs, targets, options, fmt, output, batch_size, show)
+    failures = _score_and_write(
+        predictor, inputs, targets, options, fmt, output, batch_size, show, formulas_safe
+    )
     if failures:
         err(f"error: {failures} input(s) failed; the others were scored")
         raise typer.Exit(1)
 
 
-def _score_and_write(predictor, inputs, targets, options, fmt, output, batch_size, show) -> int:
+def _score_and_write(
+    predictor, inputs, targets, options, fmt, output, batch_size, show, formulas_safe
+) -> int:
     """Score and write; bad inputs are reported as they are met. The number that failed."""
     from tqdm.auto import tqdm
 
@@ -116,7 +129,7 @@ def _score_and_write(predictor, inputs, targets, options, fmt, output, batch_siz
     tty = output is None and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if tty else None
     meta = predictor.meta()
-    write_scores(results, fmt, meta, predictor.schema, targets, output, width=width, color=tty)
+    write_scores(results, fmt, meta, predictor.schema, targets, output, width, tty, formulas_safe)
     return len(failures)
 
 

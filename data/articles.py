@@ -52,7 +52,11 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
-def _size_problem(source: str, line: int, field: str, size: int, limit: int) -> Problem:
+def _size_problem(
+    source: str, line: int, field: str, size: int, limit: int, more: bool = False
+) -> Problem:
+    if more:  # read up to the limit and stopped: the true size is unknown
+        return Problem(source, line, field, f"more than the {limit / 1e6:g} MB limit (--max-size)")
     return Problem(
         source, line, field, f"{size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit (--max-size)"
     )
@@ -114,12 +118,14 @@ def _read_one(
 ) -> Iterator[Article | InputFailure]:
     if item == STDIN:
         stream = stdin if stdin is not None else sys.stdin.buffer
-        raw = stream.read(options.max_bytes + 1)
-        if len(raw) > options.max_bytes:
-            raise DataError(_size_problem("<stdin>", 0, "file", len(raw), options.max_bytes))
-        yield Article("stdin", decode_bytes(raw, "<stdin>"), "<stdin>")
+        yield Article(
+            "stdin", decode_bytes(_read_capped(stream, "<stdin>", options), "<stdin>"), "<stdin>"
+        )
         return
     path = Path(item)
+    if path.is_symlink() and not path.exists():
+        problem = "symlink loop" if _is_loop(path) else "broken symlink (its target is missing)"
+        raise DataError(Problem(item, 0, "file", problem))
     if not path.exists():
         raise DataError(Problem(item, 0, "file", "no such file or directory"))
     if path.is_dir():
@@ -129,10 +135,29 @@ def _read_one(
     if path.suffix.lower() in CORPUS_SUFFIXES:
         yield from _read_corpus(path, options)
         return
-    size = path.stat().st_size
-    if size > options.max_bytes:
-        raise DataError(_size_problem(item, 0, "file", size, options.max_bytes))
-    yield Article(id_hint or path.stem, decode_bytes(path.read_bytes(), item), item)
+    try:
+        with path.open("rb") as fh:
+            raw = _read_capped(fh, item, options)
+    except OSError as exc:
+        raise DataError(Problem(item, 0, "file", f"cannot read: {exc.strerror or exc}")) from None
+    yield Article(id_hint or path.stem, decode_bytes(raw, item), item)
+
+
+def _read_capped(stream: BinaryIO, name: str, options: ReadOptions) -> bytes:
+    """At most ``max_bytes``: the limit holds on what is read, not on what ``stat`` says
+    (a pipe, a process substitution or /dev/zero has no size)."""
+    raw = stream.read(options.max_bytes + 1)
+    if len(raw) > options.max_bytes:
+        raise DataError(_size_problem(name, 0, "file", len(raw), options.max_bytes, more=True))
+    return raw
+
+
+def _is_loop(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except (RuntimeError, OSError) as exc:
+        return isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == 40
+    return False
 
 
 def _read_corpus(path: Path, options: ReadOptions) -> Iterator[Article | InputFailure]:

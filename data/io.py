@@ -7,13 +7,12 @@ print one clear line per problem instead of a traceback.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from stanceframe.data.atomic import atomic_write
 from stanceframe.data.errors import DataError, Problem
 from stanceframe.data.rows import is_delimited, iter_rows
 from stanceframe.data.schema import Example
@@ -37,18 +36,20 @@ class CsvColumns:
 
 def decode_bytes(raw: bytes, path: str | Path) -> str:
     """UTF-8 (BOM allowed) or a ``DataError`` saying why not, with the line."""
-    if not raw.strip():
-        raise DataError(Problem(str(path), 0, "file", "file is empty"))
-    if b"\x00" in raw[:8192]:
+    if b"\x00" in raw:  # anywhere, not only near the start
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise DataError(
-            Problem(str(path), 0, "file", "binary file (NUL bytes), expected UTF-8 text")
+            Problem(str(path), line, "file", "binary file (NUL bytes), expected UTF-8 text")
         )
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         msg = f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})"
         raise DataError(Problem(str(path), line, "encoding", msg)) from None
+    if not text.strip():  # str.strip knows every Unicode space, bytes.strip only ASCII
+        raise DataError(Problem(str(path), 0, "file", "file is empty"))
+    return text
 
 
 def read_text(path: str | Path) -> str:
@@ -120,8 +121,10 @@ def row_to_example(path: str, lineno: int, row: dict) -> tuple[Example | None, l
     if not isinstance(text, str) or not text.strip():
         bad("text", "missing or empty text")
     rid = row.get("id")
-    if not isinstance(rid, (str, int)) or str(rid).strip() == "":
+    if rid is None or (isinstance(rid, str) and not rid.strip()):
         bad("id", "missing or empty id")
+    elif isinstance(rid, bool) or not isinstance(rid, (str, int)):
+        bad("id", f"must be a string or integer, got {json.dumps(rid)}")
     targets = row.get("targets") or {}
     if not isinstance(targets, dict):
         bad("targets", "expected an object {target: stance}")
@@ -141,22 +144,27 @@ def row_to_example(path: str, lineno: int, row: dict) -> tuple[Example | None, l
             bad(key, "expected a string")
     if row.get("source") is not None and not isinstance(row["source"], dict):
         bad("source", "expected an object {dataset, url or article, license, ...}")
-    structural = {"targets", "frames", "doc_id", "topic", "genre", "split", "layer", "source"}
-    if any(p.field in structural for p in problems):
-        return None, problems
-    # Rows with only an empty text or id still go on to the cross-row and label
-    # checks, so `data validate` reports every problem of a row at once.
+    # Every field that is well-formed goes on to the cross-row and label checks,
+    # so `data validate` reports every problem of a row at once; a row with any
+    # problem is still never used.
+    bad_fields = {p.field for p in problems}
+
+    def keep(key: str, value: Any, default: Any) -> Any:
+        return default if key in bad_fields else value
+
+    targets_ok = keep("targets", targets, {})
+    frames_ok = keep("frames", frames, [])
     return Example(
-        id=str(rid) if isinstance(rid, (str, int)) else "",
+        id=str(rid) if "id" not in bad_fields else "",
         text=text if isinstance(text, str) else "",
-        doc_id=row.get("doc_id") or "",
-        targets={k.strip(): v.strip() for k, v in targets.items()},
-        frames=None if frames is None else list(frames),
-        topic=row.get("topic"),
-        genre=row.get("genre"),
-        split=row.get("split"),
-        layer=row.get("layer"),
-        source=row.get("source"),
+        doc_id=keep("doc_id", row.get("doc_id"), None) or "",
+        targets={k.strip(): v.strip() for k, v in targets_ok.items()},
+        frames=None if frames_ok is None else list(frames_ok),
+        topic=keep("topic", row.get("topic"), None),
+        genre=keep("genre", row.get("genre"), None),
+        split=keep("split", row.get("split"), None),
+        layer=keep("layer", row.get("layer"), None),
+        source=keep("source", row.get("source"), None),
     ), problems
 
 
@@ -190,23 +198,6 @@ def read_sentence_rows(path: str | Path) -> list[tuple[int, dict]]:
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.line))
     return rows
-
-
-def atomic_write(path: str | Path, write: Callable[[TextIO], None]) -> None:
-    """Write through a temporary file in the same folder, then rename.
-
-    A crash or an error half way leaves the previous file untouched.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            write(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_examples(path: str | Path, examples: Iterable[Example]) -> None:

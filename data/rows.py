@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,12 +34,17 @@ def check_file(path: str | Path) -> Path:
     """The path, or a ``DataError`` if it is missing, a directory, empty or binary."""
     path = Path(path)
     name = str(path)
+    if path.is_symlink() and not path.exists():
+        raise DataError(Problem(name, 0, "file", "symlink loop or broken symlink"))
     if not path.exists():
         raise DataError(Problem(name, 0, "file", "no such file"))
     if path.is_dir():
         raise DataError(Problem(name, 0, "file", "is a directory, expected a file"))
-    with path.open("rb") as fh:
-        head = fh.read(HEAD_BYTES)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise DataError(Problem(name, 0, "file", f"cannot read: {exc.strerror or exc}")) from None
     if not head.strip():
         raise DataError(Problem(name, 0, "file", "file is empty"))
     if b"\x00" in head:
@@ -90,7 +96,30 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | Problem]]:
             if not isinstance(obj, dict):
                 yield lineno, Problem(name, lineno, "json", "expected a JSON object")
                 continue
+            surrogate = _lone_surrogate(raw)
+            if surrogate:
+                msg = f"{surrogate} is a lone surrogate escape, not a Unicode character"
+                yield lineno, Problem(name, lineno, "json", msg)
+                continue
             yield lineno, obj
+
+
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _lone_surrogate(raw: bytes) -> str | None:
+    """The first ``\\uD800``-style escape not part of a valid surrogate pair, if any.
+
+    JSON allows such escapes, but the string they make cannot be encoded as
+    UTF-8: it would fail later, in the tokenizer or the writer, far from here.
+    """
+    if b"\\u" not in raw or not _SURROGATE.search(raw):
+        return None
+    try:
+        json.dumps(json.loads(raw.decode("utf-8")), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as err:
+        return repr(err.object[err.start : err.end])[1:-1]
+    return None
 
 
 def _lines(fh) -> Iterator[bytes]:

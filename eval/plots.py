@@ -6,8 +6,6 @@ written to a temporary file and renamed, like every other output.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +15,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from stanceframe.data.atomic import atomic_write  # noqa: E402
 from stanceframe.eval.report import systems  # noqa: E402
 
 PLOT_DIR = "plots"
 
 
 def _save(fig: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=120, bbox_inches="tight")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        atomic_write(
+            path,
+            lambda fh: fig.savefig(fh, format="png", dpi=120, bbox_inches="tight"),
+            binary=True,
+        )
     finally:
         plt.close(fig)
 

@@ -39,8 +39,13 @@ def score_articles(
     targets: Sequence[str] = (),
     batch_size: int = 32,
     chunk_sentences: int = CHUNK_SENTENCES,
+    progress: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """One result dict per article, in order, predicting many articles per call."""
+    """One result dict per article, in order, predicting many articles per call.
+
+    ``progress`` shows a bar per chunk of sentences too, so one huge article
+    (a 5 MB file is some 37,000 sentences) shows progress, not only the next.
+    """
     targets = list(dict.fromkeys(t.strip() for t in targets if t.strip()))
     chunk: list[tuple[Article, list[Sentence]]] = []
     size = 0
@@ -49,10 +54,10 @@ def score_articles(
         chunk.append((article, sentences))
         size += len(sentences)
         if size >= chunk_sentences:
-            yield from _score_chunk(predictor, chunk, targets, batch_size)
+            yield from _score_chunk(predictor, chunk, targets, batch_size, progress)
             chunk, size = [], 0
     if chunk:
-        yield from _score_chunk(predictor, chunk, targets, batch_size)
+        yield from _score_chunk(predictor, chunk, targets, batch_size, progress)
 
 
 def score_inputs(
@@ -96,7 +101,8 @@ def score_inputs(
 
     bar = tqdm(desc="score", unit="article", disable=not progress, file=sys.stderr)
     try:
-        for result in score_articles(predictor, articles(), targets, batch_size=batch_size):
+        stream = score_articles(predictor, articles(), targets, batch_size, progress=progress)
+        for result in stream:
             # Failures met while the chunk was gathered come out before its articles.
             while failures:
                 yield failures.pop(0)
@@ -114,10 +120,10 @@ def score_article(
     return next(score_articles(predictor, [article], targets, batch_size))
 
 
-def _score_chunk(predictor, chunk, targets: list[str], batch_size: int) -> Iterator[dict]:
+def _score_chunk(predictor, chunk, targets, batch_size: int, progress: bool) -> Iterator[dict]:
     texts = [s.text for _, sentences in chunk for s in sentences]
     preds, truncated = (
-        predictor.predict_detailed(texts, [targets] * len(texts), batch_size=batch_size)
+        predictor.predict_detailed(texts, [targets] * len(texts), batch_size, progress)
         if texts
         else ([], [])
     )

@@ -4,7 +4,8 @@ A model directory holds:
   model.safetensors       encoder + both heads
   config.json             the encoder's config (the encoder is rebuilt from it, offline)
   tokenizer files         whatever the tokenizer saves
-  stanceframe.json        format version, label schema, thresholds, max_length, info
+  stanceframe.json        format version, label schema, thresholds, temperatures,
+                          max_length, info, the weights' sha256 (model/meta.py checks it)
   training_config.json    the resolved training config (when trained here)
   metrics.json            dev metrics the checkpoint was selected on
   test_metrics.json       test-split figures per corpus layer (when the data has a test split)
@@ -16,6 +17,7 @@ interrupted save never leaves a half-written model behind.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,13 +26,20 @@ from typing import Any
 from stanceframe.data.schema import LabelSchema
 from stanceframe.model.card import model_card
 from stanceframe.model.errors import ModelError
+from stanceframe.model.meta import (
+    FORMAT,
+    FORMAT_VERSION,
+    META,
+    WEIGHTS,
+    check_tokenizer,
+    check_weights,
+    file_sha256,
+    read_meta,
+)
 from stanceframe.model.network import StanceFrameNet
 from stanceframe.model.predictor import Predictor
 
-FORMAT = "stanceframe-model"
-# 2: the sentence is encoded once for all targets (model/network.py); temperatures.
-FORMAT_VERSION = 2
-REQUIRED = ("model.safetensors", "config.json", "stanceframe.json")
+__all__ = ["FORMAT_VERSION", "load_model", "read_meta", "save_model"]
 
 
 def save_model(
@@ -46,7 +55,7 @@ def save_model(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        save_weights(predictor.network, str(tmp / "model.safetensors"))
+        save_weights(predictor.network, str(tmp / WEIGHTS))
         predictor.network.encoder.config.save_pretrained(tmp)
         predictor.tokenizer.save_pretrained(tmp)
         meta = {
@@ -59,7 +68,8 @@ def save_model(
             "dropout": predictor.network.dropout.p,
             "info": predictor.info,
         }
-        _write_json(tmp / "stanceframe.json", meta)
+        meta["weights_sha256"] = file_sha256(tmp / WEIGHTS)
+        _write_json(tmp / META, meta)
         if train_config is not None:
             _write_json(tmp / "training_config.json", train_config)
         if metrics is not None:
@@ -68,6 +78,7 @@ def save_model(
             _write_json(tmp / "test_metrics.json", test_metrics)
         card = model_card(meta, train_config, metrics, test_metrics)
         (tmp / "README.md").write_text(card, encoding="utf-8")
+        _normal_permissions(tmp)
         if out.exists():
             # Swap: the old model stays intact until the new one is complete.
             old = out.with_name(f".{out.name}.old")
@@ -87,24 +98,13 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def read_meta(model_dir: str | Path) -> dict[str, Any]:
-    """The ``stanceframe.json`` of a complete model directory, or ``ModelError``."""
-    path = Path(model_dir)
-    if not path.is_dir():
-        raise ModelError(f"{path}: no such model directory (train one with `stanceframe train`)")
-    missing = [name for name in REQUIRED if not (path / name).is_file()]
-    if missing:
-        raise ModelError(f"{path}: incomplete model directory, missing {', '.join(missing)}")
-    try:
-        meta = json.loads((path / "stanceframe.json").read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{path / 'stanceframe.json'}:0: json: unreadable ({exc})") from None
-    if meta.get("format") != FORMAT or meta.get("format_version") != FORMAT_VERSION:
-        raise ModelError(
-            f"{path}: not a stanceframe model of format version {FORMAT_VERSION} "
-            f"(found {meta.get('format')!r} v{meta.get('format_version')!r})"
-        )
-    return meta
+def _normal_permissions(folder: Path) -> None:
+    """rw-r--r-- files in an rwxr-xr-x folder (under the umask), not mkdtemp's 0700."""
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
+    for child in folder.iterdir():
+        child.chmod(0o666 & ~mask)
 
 
 def load_model(
@@ -112,39 +112,42 @@ def load_model(
     expect_schema: LabelSchema | None = None,
     precision: str | None = None,
 ) -> Predictor:
-    """Load a model directory for inference, offline. Checks completeness and labels."""
+    """Load a model directory for inference, offline; every check is one clear line."""
+    from safetensors import SafetensorError
     from safetensors.torch import load_model as load_weights
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
     path = Path(model_dir)
     meta = read_meta(path)
+    schema = LabelSchema.from_dict(meta["labels"])
+    if expect_schema is not None and expect_schema != schema:
+        raise ModelError(
+            f"{path}: model labels {schema.to_dict()} do not match the expected "
+            f"labels {expect_schema.to_dict()}"
+        )
+    check_weights(path, meta)
     try:
-        schema = LabelSchema.from_dict(meta["labels"])
-        thresholds = meta["thresholds"]
-        if set(thresholds) != set(schema.frame_labels):
-            raise ModelError(
-                f"{path}: thresholds {sorted(thresholds)} do not match frame labels "
-                f"{list(schema.frame_labels)}"
-            )
-        if expect_schema is not None and expect_schema != schema:
-            raise ModelError(
-                f"{path}: model labels {schema.to_dict()} do not match the expected "
-                f"labels {expect_schema.to_dict()}"
-            )
         config = AutoConfig.from_pretrained(path)
         tokenizer = AutoTokenizer.from_pretrained(path)
         encoder = AutoModel.from_config(config)
+        check_tokenizer(path, tokenizer, encoder.get_input_embeddings().num_embeddings)
         network = StanceFrameNet(
             encoder, len(schema.stance_labels), len(schema.frame_labels), meta.get("dropout", 0.1)
         )
-        load_weights(network, str(path / "model.safetensors"))
+        load_weights(network, str(path / WEIGHTS))
     except ModelError:
         raise
-    except (KeyError, ValueError, OSError, RuntimeError) as exc:
+    except (KeyError, ValueError, OSError, RuntimeError, SafetensorError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelError(f"{path}: cannot load model: {first}") from None
     info = {**meta.get("info", {}), "path": str(path)}
-    temperature = meta.get("temperature")
     return Predictor(
-        network, tokenizer, schema, thresholds, meta["max_length"], info, precision, temperature
+        network,
+        tokenizer,
+        schema,
+        meta["thresholds"],
+        meta["max_length"],
+        info,
+        precision,
+        meta.get("temperature"),
     )

@@ -7,7 +7,6 @@ one article scored, and writes files atomically.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 from itertools import chain
 from pathlib import Path
@@ -44,6 +43,7 @@ def write_scores(
     output: Path | None = None,
     width: int | None = None,
     color: bool = False,
+    formulas_safe: bool = True,
 ) -> int:
     """Write scored articles to ``output`` (atomically) or stdout; the number written.
 
@@ -57,17 +57,8 @@ def write_scores(
     everything = chain([first], stream)
 
     def write(fh) -> int:
-        return write_results(fh, fmt, everything, model, schema, targets, width=width, color=color)
+        return write_results(
+            fh, fmt, everything, model, schema, targets, width, color, formulas_safe
+        )
 
-    if output is None:
-        n = write(sys.stdout)
-        sys.stdout.flush()
-        return n
-    count = 0
-
-    def counted(fh) -> None:
-        nonlocal count
-        count = write(fh)
-
-    atomic_write(output, counted)
-    return count
+    return atomic_write(output if output is not None else "-", write)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
@@ -34,6 +35,7 @@ def write_results(
     targets: Sequence[str],
     width: int | None = None,
     color: bool = False,
+    formulas_safe: bool = True,
 ) -> int:
     """Write ``results`` to ``fh`` in ``fmt``; returns the number of articles written."""
     if fmt == "json":
@@ -41,7 +43,7 @@ def write_results(
     if fmt == "jsonl":
         return write_jsonl(fh, results)
     if fmt == "csv":
-        return write_csv(fh, results, schema, targets)
+        return write_csv(fh, results, schema, targets, formulas_safe)
     if fmt == "table":
         return write_table(fh, results, schema, targets, width=width, color=color)
     if fmt == "html":
@@ -75,6 +77,25 @@ def write_jsonl(fh: TextIO, results: Iterable[dict]) -> int:
     return n
 
 
+# C0/C1 control characters (ESC starts terminal escape sequences: clear screen,
+# window title, hyperlinks) and bidi overrides that reorder what a terminal shows.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters shown as U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet will not run: a leading ``'`` before = + - @ (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_header(schema: LabelSchema, targets: Sequence[str]) -> list[str]:
     header = ["article_id", "source", "index", "start", "end", "paragraph", "truncated"]
     header += ["text", "frames"] + [f"p_{f}" for f in schema.frame_labels]
@@ -85,11 +106,20 @@ def csv_header(schema: LabelSchema, targets: Sequence[str]) -> list[str]:
 
 
 def write_csv(
-    fh: TextIO, results: Iterable[dict], schema: LabelSchema, targets: Sequence[str]
+    fh: TextIO,
+    results: Iterable[dict],
+    schema: LabelSchema,
+    targets: Sequence[str],
+    formulas_safe: bool = True,
 ) -> int:
-    """One row per sentence; frames joined by ``;``; one stance column group per target."""
+    """One row per sentence; frames joined by ``;``; one stance column group per target.
+
+    With ``formulas_safe`` (the default) text cells that a spreadsheet would run
+    as a formula get a leading ``'``; numbers are left alone.
+    """
+    safe = spreadsheet_safe if formulas_safe else (lambda v: v)
     writer = csv.writer(fh, lineterminator="\n")
-    writer.writerow(csv_header(schema, targets))
+    writer.writerow([safe(c) for c in csv_header(schema, targets)])
     n = 0
     for result in results:
         for s in result["sentences"]:
@@ -100,7 +130,7 @@ def write_csv(
                 entry = s["stance"].get(target)
                 row.append(entry["label"] if entry else "")
                 row += [entry["probs"][label] if entry else "" for label in schema.stance_labels]
-            writer.writerow(row)
+            writer.writerow([safe(c) for c in row])
         n += 1
     return n
 
@@ -139,20 +169,20 @@ def write_table(
     n = 0
     for result in results:
         # Text objects, never markup strings: article text may contain "[...]".
-        title = Text(f"{result['id']}  ({result['source']})")
+        title = Text(printable(f"{result['id']}  ({result['source']})"))
         table = Table(title=title, expand=True, show_lines=False)
         table.add_column("#", justify="right", no_wrap=True)
         table.add_column("sentence", ratio=1)
         table.add_column("frames", no_wrap=True)
         for target in targets:
-            table.add_column(target, no_wrap=True)
+            table.add_column(printable(target), no_wrap=True)
         for s in result["sentences"]:
-            text = Text(s["text"] + (" [truncated]" if s["truncated"] else ""))
+            text = Text(printable(s["text"]) + (" [truncated]" if s["truncated"] else ""))
             cells = [str(s["index"]), text, Text("\n".join(s["frames"]))]
             cells += [_stance_cell(s["stance"].get(t)) for t in targets]
             table.add_row(*cells)
         console.print(table)
-        console.print(Text(summary_text(result["summary"], schema, targets)))
+        console.print(Text(printable(summary_text(result["summary"], schema, targets))))
         console.print()
         n += 1
     return n

@@ -6,7 +6,6 @@ data without splits gets a seeded dev slice carved out by document.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from stanceframe.data.io import CsvColumns
 from stanceframe.data.schema import Example, LabelSchema
 from stanceframe.data.split import by_split, carve_dev, sample_rows
 from stanceframe.data.validate import load_checked
+from stanceframe.model.meta import file_sha256
 from stanceframe.model.store import save_model
 from stanceframe.training.config import TrainConfig
 from stanceframe.training.loop import TrainResult, train_model
@@ -58,10 +58,6 @@ def load_aux(config: TrainConfig, held_out_docs: set[str]) -> list[Example]:
     path = AUX_PATHS.get(config.aux_data, Path(config.aux_data))
     rows = [ex for ex in load_checked(path, None) if ex.doc_id not in held_out_docs]
     return sample_rows(rows, config.aux_max_rows, config.seed)
-
-
-def file_sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def train_to_dir(
