@@ -62,3 +62,47 @@ def find_mentions(text: str, target: str) -> list[tuple[int, int]]:
 def token_in_spans(offset: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     start, end = offset
     return end > start and any(start < s_end and end > s_start for s_start, s_end in spans)
+
+
+# Words that refer back to an actor named earlier: pronouns and common definite
+# descriptions ("the company", "the suspect"). Resolved to the target named most
+# recently in the article (``salient_targets``), they let the stance head read
+# "He denied it" or "The company refused" about the actor they stand for.
+_REFERENCE = re.compile(
+    r"(?<!\w)(?:he|him|his|she|her|hers|they|them|their|it|its|"
+    r"the (?:company|firm|carmaker|airline|bank|group|government|ministry|army|military|"
+    r"police|party|court|suspects?|attackers?|gunman|assailant|man|woman|men|president|"
+    r"minister|leader|country|organi[sz]ation|club|network|militants?))(?!\w)",
+    re.IGNORECASE,
+)
+SALIENCE_WINDOW = 2  # sentences back
+
+
+def reference_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of pronouns and definite descriptions that may refer back."""
+    return [m.span() for m in _REFERENCE.finditer(text)]
+
+
+def salient_targets(
+    texts: list[str], doc_ids: list[str], targets: list[list[str]]
+) -> list[str | None]:
+    """Per sentence, the asked target named most recently in the sentences just before it
+    (same document, ``SALIENCE_WINDOW`` back), or None.
+
+    Sentences are taken in the given order, which is article order.
+    """
+    out: list[str | None] = []
+    for i, text in enumerate(texts):
+        best, best_key = None, None
+        for back in range(1, SALIENCE_WINDOW + 1):
+            j = i - back
+            if j < 0 or doc_ids[j] != doc_ids[i]:
+                break
+            for name in targets[i]:
+                spans = find_mentions(texts[j], name)
+                if spans:
+                    key = (-back, spans[-1][0])  # nearer sentence, then later in it
+                    if best_key is None or key > best_key:
+                        best, best_key = name, key
+        out.append(best if best is not None and not find_mentions(text, best) else None)
+    return out
