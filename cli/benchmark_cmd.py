@@ -103,7 +103,7 @@ def _summary(name: str, report: dict, out: Path) -> dict:
 
 def _help() -> str:
     """The command's help, with the default budgets read from the code that uses them."""
-    from stanceframe.training.benchmarks import DEFAULT_BUDGETS
+    from stanceframe.training.budgets import DEFAULT_BUDGETS
 
     budgets = "; ".join(
         f"{name} --epochs {b.epochs} --max-length {b.max_length} --max-train {b.max_train}"

@@ -223,25 +223,17 @@ def test_cli_usage_errors_exit_2(model_dir):
     assert _run(["score", "-m", model_dir]).exit_code == 2
 
 
-def test_bench_reports_identical_labels(model_dir):
-    res = _run(
-        [
-            "speed",
-            "score",
-            "-m",
-            model_dir,
-            "--n",
-            "80",
-            "--no-approximate",
-            "--json",
-            "-i",
-            str(EXAMPLE),
-        ]
-    )
+def test_speed_score_times_every_mode_and_reports_agreement(model_dir):
+    res = _run(["speed", "score", "-m", model_dir, "--n", "80", "--json", "-i", str(EXAMPLE)])
     assert res.exit_code == 0, res.output
     result = json.loads(res.stdout)
-    assert result["n_sentences"] == 80 and result["identical_labels"] is True
-    assert result["speedup"] > 0 and result["naive"]["sentences_per_s"] > 0
+    variants = result["variants"]
+    assert result["n_sentences"] == 80 and {"naive", "fp32", "int8-mixed"} <= set(variants)
+    # the naive loop and the optimised path compute the same labels
+    assert variants["naive"]["agreement_with_fp32"] == 1.0
+    assert variants["fp32"]["vs_fp32"] == 1.0 and variants["fp32"]["sentences_per_s"] > 0
+    assert variants["int8-mixed"]["rerun_in_fp32"] is not None
+    assert result["gemm"]["fp32_gflops"] > 0 and result["model"]["gflops"] > 0
 
 
 def test_cli_progress_goes_to_stderr_and_format_follows_the_suffix(model_dir, tmp_path):
