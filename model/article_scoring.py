@@ -79,22 +79,27 @@ def score_inputs(
     """
     if on_error not in ("raise", "yield") and not callable(on_error):
         raise ValueError(f"on_error must be 'raise', 'yield' or a callable, got {on_error!r}")
-    failures: list[InputFailure] = []
+    failures: list[tuple[int, InputFailure]] = []  # (articles read before it, failure)
+    read = 0
 
     def articles() -> Iterator[Article]:
+        nonlocal read
         for k, item in enumerate(inputs):
             if isinstance(item, Article):
+                read += 1
                 yield item
             elif isinstance(item, str):
+                read += 1
                 yield Article(f"article-{k + 1}", item, "<text>")
             else:
                 for entry in iter_articles([str(item)], options):
                     if isinstance(entry, Article):
+                        read += 1
                         yield entry
                     elif on_error == "raise":
                         raise entry.error
                     elif on_error == "yield":
-                        failures.append(entry)
+                        failures.append((read, entry))
                     else:
                         on_error(entry)
 
@@ -103,13 +108,13 @@ def score_inputs(
     bar = tqdm(desc="score", unit="article", disable=not progress, file=sys.stderr)
     try:
         stream = score_articles(predictor, articles(), targets, batch_size, progress=progress)
-        for result in stream:
-            # Failures met while the chunk was gathered come out before its articles.
-            while failures:
-                yield failures.pop(0)
+        for done, result in enumerate(stream):
+            # Failures come out in input order: before the article that followed them.
+            while failures and failures[0][0] <= done:
+                yield failures.pop(0)[1]
             bar.update(1)
             yield result
-        yield from failures
+        yield from (failure for _, failure in failures)
     finally:
         bar.close()
 
