@@ -25,7 +25,6 @@ from stanceframe.eval.metrics import (
     stance_metrics,
     stance_scores,
 )
-from stanceframe.model.mentions import salient_targets
 
 # The numbers that get confidence intervals (and paired differences vs baselines).
 HEADLINE = {
@@ -84,13 +83,6 @@ class Gold:
     def request_targets(self) -> list[list[str]]:
         """The targets to ask each prediction for: the row's gold targets."""
         return [list(ex.targets) for ex in self.examples]
-
-    def salient(self) -> list[str | None]:
-        """Article context, as ``score`` has it: the target each row's pronouns refer to,
-        from the rows before it in the same document (rows are in article order)."""
-        rows = self.examples
-        texts, docs = [ex.text for ex in rows], [ex.doc_id for ex in rows]
-        return salient_targets(texts, docs, self.request_targets())
 
 
 @dataclass

@@ -96,11 +96,7 @@ def compute_metrics(
     gold = Gold.build(examples, predictor.schema)
     texts = [ex.text for ex in examples]
     preds = predictor.predict(
-        texts,
-        gold.request_targets(),
-        batch_size=batch_size,
-        progress=progress,
-        salient=gold.salient(),
+        texts, gold.request_targets(), batch_size=batch_size, progress=progress
     )
     systems: dict[tuple[str, ...], Aligned] = {("model",): align(gold, preds)}
     if baselines:

@@ -25,7 +25,6 @@ from stanceframe.data.articles import Article, InputFailure, ReadOptions, iter_a
 from stanceframe.data.schema import LabelSchema
 from stanceframe.data.sentences import Sentence, split_sentences
 from stanceframe.model.actors import suggest_targets
-from stanceframe.model.mentions import salient_targets
 
 EVIDENCE_TOP = 3
 SHARE_DECIMALS = 4
@@ -128,11 +127,8 @@ def score_article(
 
 def _score_chunk(predictor, chunk, targets, batch_size: int, progress: bool) -> Iterator[dict]:
     texts = [s.text for _, sentences in chunk for s in sentences]
-    asked = [targets] * len(texts)
-    owners = [k for k, (_, sentences) in enumerate(chunk) for _ in sentences]
-    salient = salient_targets(texts, owners, asked)  # pronouns -> the actor named just before
     preds, truncated = (
-        predictor.predict_detailed(texts, asked, batch_size, progress, salient=salient)
+        predictor.predict_detailed(texts, [targets] * len(texts), batch_size, progress)
         if texts
         else ([], [])
     )

@@ -32,7 +32,6 @@ from stanceframe.model.encoding import (
     make_batch,
     mention_mask,
 )
-from stanceframe.model.mentions import reference_spans
 from stanceframe.model.network import StanceFrameNet
 from stanceframe.model.precision import (
     MIXED_MARGIN,
@@ -100,23 +99,13 @@ class Predictor:
         return cls(net, tokenizer, schema, max_length=max_length, info=info, precision=precision)
 
     # ------------------------------------------------------------------ passes
-    def _questions(
-        self, texts, targets, salient=None
-    ) -> tuple[list[EncodedSentence], list[list[Pair]]]:
-        """Encoded sentences and, per sentence, its distinct non-empty targets as pairs.
-
-        ``salient[i]`` (article context, see ``mentions.salient_targets``) names
-        the target a pronoun in sentence ``i`` most likely refers to: its pair
-        pools over those words when the name itself does not occur.
-        """
+    def _questions(self, texts, targets) -> tuple[list[EncodedSentence], list[list[Pair]]]:
+        """Encoded sentences and, per sentence, its distinct non-empty targets as pairs."""
         encoded = encode_sentences(self.tokenizer, texts, self.max_length)
         asked = []
         for i, names in enumerate(targets):
-            pairs = []
-            for name in (n for n in dict.fromkeys(names) if n.strip()):
-                spans = reference_spans(texts[i]) if salient and salient[i] == name else None
-                pairs.append(Pair(i, name, mention_mask(texts[i], encoded[i], name, spans or None)))
-            asked.append(pairs)
+            unique = [n for n in dict.fromkeys(names) if n.strip()]
+            asked.append([Pair(i, n, mention_mask(texts[i], encoded[i], n)) for n in unique])
         return encoded, asked
 
     def _network(self, mode: str) -> torch.nn.Module:
@@ -183,10 +172,9 @@ class Predictor:
         batch_size: int = 32,
         progress: bool = False,
         naive: bool = False,
-        salient: Sequence[str | None] | None = None,
     ) -> Logits:
         """Head logits for every sentence and every (sentence, target) pair."""
-        encoded, asked = self._questions(texts, targets, salient)
+        encoded, asked = self._questions(texts, targets)
         rows = list(range(len(texts)))
         bar = tqdm(total=len(rows), disable=not progress, desc="predict", unit="sent", leave=False)
         mode, recheck = split_mode(self.precision)
@@ -244,17 +232,13 @@ class Predictor:
         batch_size: int = 32,
         progress: bool = False,
         naive: bool = False,
-        salient: Sequence[str | None] | None = None,
     ) -> tuple[list[dict[str, Any]], list[bool]]:
-        """``predict``'s rows, and whether each sentence was cut to ``max_length``.
-
-        ``salient``: per sentence, the target its pronouns refer to (article context).
-        """
+        """``predict``'s rows, and whether each sentence was cut to ``max_length``."""
         if targets is None:
             targets = [[] for _ in texts]
         if len(targets) != len(texts):
             raise ValueError("texts and targets differ in length")
-        out = self.logits(texts, targets, batch_size, progress, naive, salient)
+        out = self.logits(texts, targets, batch_size, progress, naive)
         s_probs, f_probs = self.probabilities(out.stance, out.frames)
         return self._assemble(len(texts), out, s_probs, f_probs), out.truncated
 
@@ -264,10 +248,9 @@ class Predictor:
         targets: Sequence[Sequence[str]] | None = None,
         batch_size: int = 32,
         progress: bool = False,
-        salient: Sequence[str | None] | None = None,
     ) -> list[dict[str, Any]]:
         """One prediction dict per text (see the README's ``predict`` contract)."""
-        return self.predict_detailed(texts, targets, batch_size, progress, salient=salient)[0]
+        return self.predict_detailed(texts, targets, batch_size, progress)[0]
 
     def score(self, inputs, targets: Sequence[str] = (), on_error="raise", **kwargs):
         """Score articles: texts, ``Article``s or paths; see ``article_scoring.score_inputs``.

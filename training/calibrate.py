@@ -33,8 +33,7 @@ THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 def dev_scores(predictor, dev: list[Example]) -> dict[str, float]:
     """Stance macro-F1, frame macro-F1 (and per frame), their mean as ``selection``."""
     gold = Gold.build(dev, predictor.schema)
-    texts = [ex.text for ex in dev]
-    preds = predictor.predict(texts, gold.request_targets(), salient=gold.salient())
+    preds = predictor.predict([ex.text for ex in dev], gold.request_targets())
     metrics = system_metrics(gold, align(gold, preds))
     scores: dict[str, float] = {}
     parts = []
@@ -84,7 +83,7 @@ def calibrate(predictor, dev: list[Example], temperature: bool = True) -> dict[s
     """Fit temperatures and thresholds on ``dev`` (in place); the final dev scores."""
     schema = predictor.schema
     gold = Gold.build(dev, schema)
-    out = predictor.logits([ex.text for ex in dev], gold.request_targets(), salient=gold.salient())
+    out = predictor.logits([ex.text for ex in dev], gold.request_targets())
     report: dict[str, Any] = {}
     pair_index = {
         (r, t): k for k, (r, t) in enumerate(zip(out.pair_row, out.pair_target, strict=True))

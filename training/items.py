@@ -29,7 +29,7 @@ import numpy as np
 import torch
 
 from stanceframe.data.schema import Example, LabelSchema
-from stanceframe.model.mentions import find_mentions, reference_spans, salient_targets
+from stanceframe.model.mentions import find_mentions
 
 NO_STANCE = ("neutral", "none")
 _ONSETS = ["b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "dr", "tr"]
@@ -96,24 +96,17 @@ def build_items(
     """
     index = {label: i for i, label in enumerate(schema.stance_labels)}
     rng = random.Random(seed)
-    salient = salient_targets(
-        [ex.text for ex in examples],
-        [ex.doc_id for ex in examples],
-        [list(ex.targets) for ex in examples],
-    )
     no_stance = next((lab for lab in NO_STANCE if lab in index), None)
     names_by_doc: dict[str, set[str]] = {}
     for ex in examples:
         names_by_doc.setdefault(ex.doc_id, set()).update(ex.targets)
     docs = sorted(names_by_doc)
     items: list[TrainItem] = []
-    for ex, recent in zip(examples, salient, strict=True):
+    for ex in examples:
         frames = None
         if ex.frames is not None and schema.frame_labels:
             frames = [1.0 if f in ex.frames else 0.0 for f in schema.frame_labels]
         spans = given_mentions(ex)
-        if recent and recent not in spans:
-            spans[recent] = reference_spans(ex.text) or None
         pairs = (
             [(t, index[lab], weight, spans.get(t)) for t, lab in ex.targets.items()]
             if index
