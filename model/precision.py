@@ -91,3 +91,33 @@ def quantized_copy(network):
         from torch.ao.quantization import quantize_dynamic
 
         return quantize_dynamic(copy.deepcopy(network), {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def near_decision(stance_probs, frame_probs, thresholds, pair_rows) -> list[int]:
+    """Sentences with a frame probability or a stance margin within ``MIXED_MARGIN`` of a
+    decision: where an approximate pass may have landed on the wrong side."""
+    import torch
+
+    unsure = set()
+    if frame_probs.shape[1]:
+        near = ((frame_probs - torch.tensor(thresholds)).abs() < MIXED_MARGIN).any(dim=-1)
+        unsure.update(near.nonzero().flatten().tolist())
+    if stance_probs.shape[1] >= 2 and stance_probs.shape[0]:
+        top2 = stance_probs.topk(2, dim=-1).values
+        close = (top2[:, 0] - top2[:, 1] < MIXED_MARGIN).nonzero().flatten().tolist()
+        unsure.update(pair_rows[k] for k in close)
+    return sorted(unsure)
+
+
+def merge_rerun(stance, frames, stance32, frames32, pairs_per_row, rows) -> None:
+    """Put the fp32 results of the re-run ``rows`` (and their pairs) in place."""
+    starts, pos = [], 0
+    for n in pairs_per_row:
+        starts.append(pos)
+        pos += n
+    frames[rows] = frames32
+    k = 0
+    for r in rows:
+        for j in range(pairs_per_row[r]):
+            stance[starts[r] + j] = stance32[k]
+            k += 1

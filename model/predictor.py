@@ -34,9 +34,10 @@ from stanceframe.model.encoding import (
 )
 from stanceframe.model.network import StanceFrameNet
 from stanceframe.model.precision import (
-    MIXED_MARGIN,
     check_precision,
     default_precision,
+    merge_rerun,
+    near_decision,
     split_mode,
 )
 
@@ -180,43 +181,18 @@ class Predictor:
         mode, recheck = split_mode(self.precision)
         stance, frames = self._run(encoded, asked, rows, batch_size, mode, bar, naive)
         bar.close()
-        unsure = self._unsure(stance, frames, asked) if recheck and mode != "fp32" else []
+        unsure = []
+        if recheck and mode != "fp32":
+            s_probs, f_probs = self.probabilities(stance, frames)
+            thresholds = [self.thresholds[f] for f in self.schema.frame_labels]
+            unsure = near_decision(s_probs, f_probs, thresholds, [p.row for q in asked for p in q])
         if unsure:
             s32, f32 = self._run(encoded, asked, unsure, batch_size, "fp32")
-            self._merge(stance, frames, s32, f32, asked, unsure)
+            merge_rerun(stance, frames, s32, f32, [len(q) for q in asked], unsure)
         self.last_run = {"sentences": len(rows), "rerun": len(unsure)}
         pair_row = [p.row for pairs in asked for p in pairs]
         pair_target = [p.target for pairs in asked for p in pairs]
         return Logits(stance, frames, pair_row, pair_target, [e.truncated for e in encoded])
-
-    def _unsure(self, stance, frames, asked) -> list[int]:
-        """Sentences with a frame probability or a stance margin within MIXED_MARGIN
-        of a decision: an approximate pass may have landed on the wrong side."""
-        s_probs, f_probs = self.probabilities(stance, frames)
-        unsure = set()
-        if f_probs.shape[1]:
-            thr = torch.tensor([self.thresholds[f] for f in self.schema.frame_labels])
-            near = ((f_probs - thr).abs() < MIXED_MARGIN).any(dim=-1)
-            unsure.update(near.nonzero().flatten().tolist())
-        if s_probs.shape[1] >= 2 and s_probs.shape[0]:
-            top2 = s_probs.topk(2, dim=-1).values
-            rows = [p.row for pairs in asked for p in pairs]
-            for k in (top2[:, 0] - top2[:, 1] < MIXED_MARGIN).nonzero().flatten().tolist():
-                unsure.add(rows[k])
-        return sorted(unsure)
-
-    @staticmethod
-    def _merge(stance, frames, s32, f32, asked, rows) -> None:
-        starts, pos = [], 0
-        for pairs in asked:
-            starts.append(pos)
-            pos += len(pairs)
-        frames[rows] = f32
-        k = 0
-        for r in rows:
-            for j in range(len(asked[r])):
-                stance[starts[r] + j] = s32[k]
-                k += 1
 
     def probabilities(self, stance: torch.Tensor, frames: torch.Tensor):
         """Temperature-scaled stance softmax and frame sigmoid."""

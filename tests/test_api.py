@@ -1,5 +1,5 @@
 """The Python API: ``import stanceframe as sf`` gives what the CLI gives; the README's
-Python section runs as written; inference never imports ``training/``; article context."""
+Python section runs as written; inference never imports ``training/``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from stanceframe.data.articles import InputFailure
 from stanceframe.data.corpus import corpus_fingerprint
 from stanceframe.model import Predictor, save_model
 from stanceframe.model.defaults import default_model_status
-from stanceframe.model.mentions import reference_spans, salient_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,19 +68,6 @@ def test_inference_never_imports_training(home):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-
-
-def test_pronouns_pool_for_the_target_named_just_before():
-    texts = ["Donald Trump spoke on Monday.", "He said the wall was crucial.", "It rained."]
-    # the target named one or two sentences back; Mexico is never named
-    assert salient_targets(texts, ["d"] * 3, [["Donald Trump", "Mexico"]] * 3) == [
-        None,
-        "Donald Trump",
-        "Donald Trump",
-    ]
-    # a new document starts without context
-    assert salient_targets(texts[:2], ["a", "b"], [["Donald Trump"]] * 2) == [None, None]
-    assert [texts[1][a:b] for a, b in reference_spans(texts[1])] == ["He"]
 
 
 @pytest.mark.slow
