@@ -78,9 +78,14 @@ def stats(
     file: Path = FILE_ARG,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     any_labels: bool = typer.Option(False, "--any-labels", help="Accept whatever labels occur."),
+    layer: str = typer.Option(None, help="Only the rows of this corpus layer (real, written)."),
 ) -> None:
     """Counts per label, split, topic and genre; frame co-occurrence; sentence lengths."""
     examples = load_checked(file or CORPUS_PATH, None if any_labels else LabelSchema())
+    if layer is not None:
+        examples = [ex for ex in examples if ex.layer == layer]
+        if not examples:
+            raise typer.BadParameter(f"no rows of layer {layer!r}", param_hint="--layer")
     result = corpus_stats(examples)
     print(json.dumps(result, indent=2) if as_json else format_stats(result))
 

@@ -23,6 +23,7 @@ def corpus_stats(examples: Sequence[Example]) -> dict:
     return {
         "sentences": n,
         "documents": len({ex.doc_id for ex in examples}),
+        "layers": dict(Counter(ex.layer or "-" for ex in examples)),
         "splits": dict(Counter(ex.split or "-" for ex in examples)),
         "documents_per_split": dict(
             Counter(s for _, s in {(e.doc_id, e.split or "-") for e in examples})
@@ -59,6 +60,7 @@ def format_stats(stats: dict) -> str:
             else:
                 lines.append(f"  {key:<28} {value!s:>6}")
 
+    block("sentences per layer", stats["layers"])
     block("sentences per split", stats["splits"])
     block("documents per split", stats["documents_per_split"])
     block("frames (share of sentences)", stats["frames"])

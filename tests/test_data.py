@@ -213,3 +213,54 @@ def test_data_error_is_one_line_per_problem(tmp_path):
     with pytest.raises(DataError) as info:
         read_examples(path)
     assert str(info.value).count("\n") == 1 and "x.jsonl:2: text:" in str(info.value)
+
+
+def test_data_stats_counts_labels_and_layers(tmp_path):
+    from typer.testing import CliRunner
+
+    from stanceframe.cli.app import app
+    from stanceframe.data.io import write_examples
+    from stanceframe.data.schema import Example
+
+    rows = [
+        Example(
+            id="a",
+            doc_id="d1",
+            text="One two three.",
+            targets={"X": "against"},
+            frames=["accusation"],
+            layer="real",
+            split="train",
+        ),
+        Example(
+            id="b",
+            doc_id="d1",
+            text="Four five.",
+            targets={"X": "neutral", "Y": "favor"},
+            frames=[],
+            layer="real",
+            split="train",
+        ),
+        Example(
+            id="c",
+            doc_id="d2",
+            text="Six.",
+            frames=["attribution", "accusation"],
+            layer="written",
+            split="test",
+        ),
+    ]
+    write_examples(tmp_path / "rows.jsonl", rows)
+    res = CliRunner().invoke(app, ["data", "stats", str(tmp_path / "rows.jsonl"), "--json"])
+    assert res.exit_code == 0, res.output
+    stats = json.loads(res.stdout)
+    assert stats["layers"] == {"real": 2, "written": 1}
+    assert stats["frames"]["accusation"] == {"n": 2, "share": 2 / 3}
+    assert stats["no_frame"] == 1 and stats["frame_pairs"] == {"accusation+attribution": 1}
+    assert stats["stance"]["neutral"]["n"] == 1
+    assert stats["targets_per_sentence"] == {"0": 1, "1": 1, "2": 1}  # JSON keys are strings
+    assert stats["documents_per_split"] == {"train": 1, "test": 1}
+    real = CliRunner().invoke(
+        app, ["data", "stats", str(tmp_path / "rows.jsonl"), "--layer", "real", "--json"]
+    )
+    assert json.loads(real.stdout)["sentences"] == 2

@@ -166,3 +166,42 @@ def test_temperature_is_fitted_where_the_likelihood_is_best():
     labels = torch.distributions.Categorical(logits=logits / 2.0).sample()  # true T = 2
     t = fit_temperature(lambda t: torch.nn.functional.cross_entropy(logits / t, labels).item())
     assert 1.7 < t < 2.3
+
+
+def test_every_shipped_config_loads_and_the_default_lists_every_key():
+    import dataclasses
+    import tomllib
+
+    from stanceframe.training.config import DEFAULT_CONFIG_PATH
+
+    shipped = sorted(DEFAULT_CONFIG_PATH.parent.glob("*.toml"))
+    assert shipped
+    for path in shipped:
+        load_config(path)  # strict: an unknown key or a wrong type raises
+    keys = set(tomllib.loads(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")))
+    assert keys == {f.name for f in dataclasses.fields(TrainConfig)}
+
+
+def test_model_card_dev_figures_equal_evaluate_on_dev(tiny_encoder_dir, examples, tmp_path):
+    """One metric path: training's dev scores are what `stanceframe evaluate --split dev` says."""
+    import stanceframe as sf
+    from stanceframe.data.io import write_examples
+    from stanceframe.data.schema import Example
+
+    split = {"d1": "train", "d2": "dev", "d3": "train"}
+    rows = [Example(**{**ex.__dict__, "split": split[ex.doc_id]}) for ex in examples]
+    write_examples(tmp_path / "data.jsonl", rows)
+    result = sf.train(
+        tmp_path / "m",
+        data=tmp_path / "data.jsonl",
+        progress=False,
+        **{k: v for k, v in tiny_config(tiny_encoder_dir, epochs=3).to_dict().items()},
+    )
+    metrics = sf.evaluate(
+        tmp_path / "m", data=tmp_path / "data.jsonl", split="dev", bootstrap=0, baselines=False
+    )
+    card = json.loads((tmp_path / "m" / "metrics.json").read_text())
+    assert card["dev_stance_macro_f1"] == metrics["model"]["stance"]["macro_f1"]
+    assert card["dev_frames_macro_f1"] == metrics["model"]["frames"]["macro_f1"]
+    assert result.dev_metrics["dev_stance_macro_f1"] == card["dev_stance_macro_f1"]
+    assert "dev_stance_macro_f1" in (tmp_path / "m" / "README.md").read_text()
