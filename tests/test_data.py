@@ -164,7 +164,8 @@ def test_splits_are_grouped_deterministic_and_near_ratios():
 def test_holdout_topics_go_to_test_only():
     rows = assign_splits(_docs(), (0.7, 0.15, 0.15), seed=3, holdout_topics=["c"])
     assert {ex.split for ex in rows if ex.topic == "c"} == {"test"}
-    assert {ex.split for ex in rows if ex.topic != "c"} <= {"train", "dev", "test"}
+    # the other topics still fill every split, so train and dev exist beside the held-out test
+    assert {ex.split for ex in rows if ex.topic != "c"} >= {"train", "dev"}
 
 
 def test_split_cli_writes_split_field(tmp_path):

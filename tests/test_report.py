@@ -219,5 +219,11 @@ def test_topic_breakdown_separates_seen_and_unseen_topics(tiny_encoder_dir):
     out = topic_breakdown(rows, preds, p.schema, train)
     assert out["seen_topics"]["topics"] == ["floods"] and out["seen_topics"]["n_docs"] == 1
     assert out["unseen_topics"]["topics"] == ["courts"] and out["unseen_topics"]["n_sentences"] == 8
-    assert 0.0 <= out["unseen_topics"]["frames_macro_f1"] <= 1.0
+    unseen = [i for i, ex in enumerate(rows) if ex.topic == "courts"]
+    expected = frame_metrics(
+        [rows[i].frames for i in unseen],
+        [preds[i]["frames"] for i in unseen],
+        LabelSchema().frame_labels,
+    )["macro_f1"]
+    assert out["unseen_topics"]["frames_macro_f1"] == expected
     assert topic_breakdown(make_examples(), preds, p.schema, train) is None  # no topic fields
