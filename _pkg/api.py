@@ -71,10 +71,16 @@ def evaluate(
     seed: int = 0,
     baselines: bool = True,
     progress: bool = False,
+    batch_size: int = 32,
+    on_note=None,
 ) -> dict[str, Any]:
     """Score a model (default: the default model) on one split of ``data`` (default: the
     bundled corpus) beside the baselines; write report.md, metrics.json and plots to
-    ``out`` when given; return the metrics.json content."""
+    ``out`` when given; return the metrics.json content.
+
+    ``on_note`` receives plain sentences about the evaluation (e.g. that baselines were
+    skipped); by default they are logged as warnings.
+    """
     import logging
     import tempfile
 
@@ -83,7 +89,7 @@ def evaluate(
 
     chosen = select(data, split)
     for note in chosen.notes:
-        logging.getLogger("stanceframe.evaluate").warning(note)
+        (on_note or logging.getLogger("stanceframe.evaluate").warning)(note)
     predictor = load_model(model, progress=progress)
     target = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="stanceframe-eval-"))
     return evaluate_model(
@@ -95,5 +101,6 @@ def evaluate(
         baselines=baselines and chosen.train is not None,
         train_examples=chosen.train,
         data_info={"path": chosen.source, "split": split},
+        batch_size=batch_size,
         progress=progress,
     )

@@ -50,26 +50,20 @@ def evaluate(
     progress: bool = PROGRESS_OPTION,
 ) -> None:
     """Score a model and the baselines on one split; write report.md, metrics.json and plots."""
-    from stanceframe.cli.common import resolve_model
-    from stanceframe.eval.evaluate import evaluate_model
+    import stanceframe
     from stanceframe.eval.report import format_summary
-    from stanceframe.eval.selection import select
 
-    chosen = select(data, split)
-    for note in chosen.notes:
-        err(f"note: {note}")
-    predictor = resolve_model(model, progress)  # the same loader as `stanceframe predict`
-    metrics = evaluate_model(
-        predictor,
-        chosen.rows,
-        out,
+    metrics = stanceframe.evaluate(
+        model,
+        data,
+        split=split,
+        out=out,
+        bootstrap=bootstrap,
         seed=seed,
-        n_bootstrap=bootstrap,
-        baselines=baselines and chosen.train is not None,
-        train_examples=chosen.train,
-        data_info={"path": chosen.source, "split": split},
-        batch_size=batch_size,
+        baselines=baselines,
         progress=progress,
+        batch_size=batch_size,
+        on_note=lambda note: err(f"note: {note}"),
     )
     print(format_summary(metrics))
     print(f"report: {out / 'report.md'}")
