@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from stanceframe import __version__
 from stanceframe.cli import (
+    annotate_cmd,
     benchmark_cmd,
     data_cmd,
     evaluate_cmd,
@@ -24,7 +25,18 @@ from stanceframe.cli import (
 )
 from stanceframe.cli.common import catch_sigterm, setup_logging
 
-ORDER = ("score", "predict", "train", "evaluate", "cv", "gate", "data", "model", "speed")
+ORDER = (
+    "score",
+    "predict",
+    "train",
+    "evaluate",
+    "cv",
+    "gate",
+    "data",
+    "annotate",
+    "model",
+    "speed",
+)
 
 
 class InOrder(TyperGroup):
@@ -49,6 +61,7 @@ app = typer.Typer(
 for module in (score_cmd, predict_cmd, train_cmd, evaluate_cmd):
     module.register(app)
 app.add_typer(data_cmd.app, name="data")
+annotate_cmd.register(app)
 for module in (model_cmd, speed_cmd, benchmark_cmd):
     module.register(app)
 

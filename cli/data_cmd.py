@@ -123,22 +123,67 @@ def split(
 @app.command()
 @handle_errors
 def agreement(
-    first: Path = typer.Argument(None, help="First pass (default: the bundled pass of --layer)."),
+    first: Path = typer.Argument(
+        None,
+        help="First pass, or ONE file of rows with an `annotator` field (from `annotate "
+        "import`). Default: the bundled first pass of --layer.",
+    ),
     second: Path = typer.Argument(None, help="Second pass (default: the bundled blind pass)."),
     layer: str = typer.Option(
         "real", help="Bundled passes to compare when no files are given: real or written."
     ),
+    adjudicate: str = typer.Option(
+        None,
+        help="With one annotated file: `majority` writes one row per sentence to --out (a "
+        "label more than half the annotators chose; ties are listed, not written).",
+    ),
+    out: Path = typer.Option(None, "--out", "-o", help="Where --adjudicate writes its rows."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Cohen's kappa per frame and for stance between two labelling passes.
+    """Cohen's kappa per frame and for stance: between two labelling passes, or between
+    every pair of annotators in one file (weighted mean over pairs, then each pair).
 
     Without files it recomputes the datasheet's figures from the corpus's own
     passes under data/corpus/agreement/ (a source checkout is needed).
     """
     from stanceframe.data.agreement import PASSES, agreement_files, format_agreement
 
+    if adjudicate is not None and (second is not None or first is None):
+        raise typer.BadParameter("needs exactly one annotated file", param_hint="--adjudicate")
+    if first is not None and second is None:
+        _annotators(first, adjudicate, out, as_json)
+        return
     if layer not in PASSES:
         raise typer.BadParameter(f"expected one of {', '.join(PASSES)}", param_hint="--layer")
     default_first, default_second = PASSES[layer]
     result = agreement_files(first or default_first, second or default_second)
     print(json.dumps(result, indent=2) if as_json else format_agreement(result))
+
+
+def _annotators(path: Path, adjudicate: str | None, out: Path | None, as_json: bool) -> None:
+    from stanceframe.data.agreement import (
+        adjudicate_majority,
+        annotator_agreement,
+        format_agreement,
+    )
+
+    if adjudicate not in (None, "majority"):
+        raise typer.BadParameter("the one rule is `majority`", param_hint="--adjudicate")
+    if adjudicate and out is None:
+        raise typer.BadParameter("--adjudicate needs --out", param_hint="--out")
+    examples = load_checked(path, None)
+    result = annotator_agreement(examples)
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"annotators: {', '.join(result['annotators'])}")
+        print(format_agreement(result))
+        for pair in result["pairs"]:
+            print(f"\n{' vs '.join(pair['annotators'])}")
+            print(format_agreement(pair))
+    if adjudicate:
+        rows, ties = adjudicate_majority(examples)
+        write_examples(out, rows)
+        for sid in ties:
+            err(f"tie: {sid} (no majority; decide it by hand)")
+        err(f"wrote {len(rows)} adjudicated rows to {out}; {len(ties)} tie(s) left out")

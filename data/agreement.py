@@ -1,13 +1,17 @@
-"""Inter-annotator agreement between two labelling passes over the same sentences.
+"""Inter-annotator agreement: two labelling passes, or several annotators in one file.
 
 Cohen's kappa per frame (present/absent) and for stance (over the
 (sentence, target) pairs both passes labelled), plus raw agreement. The
 corpus keeps both passes under ``data/corpus/agreement/`` so the datasheet's
-figures can be recomputed with ``stanceframe data agreement``.
+figures can be recomputed with ``stanceframe data agreement``. Rows imported
+from an annotation tool carry an ``annotator`` each: agreement is then taken
+for every pair of annotators, and ``adjudicate_majority`` merges them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
@@ -95,3 +99,102 @@ def format_agreement(result: dict) -> str:
         )
     lines.append(f"identical frame sets: {result['frame_sets_identical']:.1%}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- several annotators
+def by_annotator(examples: list[Example]) -> dict[str, list[Example]]:
+    """Rows grouped by ``annotator`` (rows without one are an error: whose are they?)."""
+    groups: dict[str, list[Example]] = {}
+    unnamed = [ex.id for ex in examples if not ex.annotator]
+    if unnamed:
+        msg = f"{len(unnamed)} rows without an annotator, e.g. {unnamed[:3]}"
+        raise DataError(Problem("annotations", 0, "annotator", msg))
+    for ex in examples:
+        groups.setdefault(str(ex.annotator), []).append(ex)
+    if len(groups) < 2:
+        msg = f"agreement needs at least two annotators, found {sorted(groups)}"
+        raise DataError(Problem("annotations", 0, "annotator", msg))
+    return groups
+
+
+def annotator_agreement(examples: list[Example], frames=DEFAULT_FRAMES) -> dict:
+    """Cohen's kappa for every pair of annotators over the sentences both labelled,
+    and the mean over pairs weighted by shared sentences (the table's figures)."""
+    groups = by_annotator(examples)
+    names = sorted(groups)
+    pairs = []
+    for i, a in enumerate(names):
+        ids_a = {ex.id for ex in groups[a]}
+        for b in names[i + 1 :]:
+            shared = [ex for ex in groups[b] if ex.id in ids_a]
+            if shared:
+                pairs.append({"annotators": [a, b], **agreement(groups[a], shared, frames)})
+    if not pairs:
+        raise DataError(Problem("annotations", 0, "id", "no sentence labelled by two annotators"))
+    return {**_weighted_mean(pairs, frames), "annotators": names, "pairs": pairs}
+
+
+def _weighted_mean(pairs: list[dict], frames) -> dict:
+    def mean(values: list[tuple[float | None, int]]) -> float | None:
+        kept = [(v, w) for v, w in values if v is not None and w]
+        total = sum(w for _, w in kept)
+        return round(sum(v * w for v, w in kept) / total, 3) if total else None
+
+    n = [p["sentences"] for p in pairs]
+    out: dict = {"sentences": sum(n), "frames": {}}
+    for frame in frames:
+        rows = [p["frames"][frame] for p in pairs]
+        out["frames"][frame] = {
+            key: mean([(r[key], w) for r, w in zip(rows, n, strict=True)])
+            for key in ("kappa", "agreement")
+        }
+    weights = [p["stance"]["pairs"] for p in pairs]
+    out["stance"] = {
+        "pairs": sum(weights),
+        **{
+            k: mean([(p["stance"][k], w) for p, w in zip(pairs, weights, strict=True)])
+            for k in ("kappa", "agreement")
+        },
+    }
+    out["frame_sets_identical"] = mean(
+        [(p["frame_sets_identical"], w) for p, w in zip(pairs, n, strict=True)]
+    )
+    return out
+
+
+def adjudicate_majority(examples: list[Example]) -> tuple[list[Example], list[str]]:
+    """One row per sentence: a frame is kept when more than half of the sentence's
+    annotators chose it; a target's stance is the label more than half chose.
+
+    A sentence where a frame or a stance has no strict majority (exactly half
+    the annotators for it: two who disagree) is left out and its id returned,
+    for a person to decide.
+    """
+    by_id: dict[str, list[Example]] = {}
+    for ex in examples:
+        by_id.setdefault(ex.id, []).append(ex)
+    kept, ties = [], []
+    for sid, rows in by_id.items():
+        half = len(rows) / 2
+        frame_votes = Counter(f for ex in rows for f in (ex.frames or []))
+        frames = [f for f, v in frame_votes.items() if v > half]
+        tied = any(v == half for v in frame_votes.values())
+        targets = {}
+        for target in dict.fromkeys(t for ex in rows for t in ex.targets):
+            label, votes = Counter(
+                ex.targets[target] for ex in rows if target in ex.targets
+            ).most_common(1)[0]
+            if votes > half:
+                targets[target] = label
+            else:
+                tied = True
+        if tied:
+            ties.append(sid)
+            continue
+        order = [f for ex in rows for f in (ex.frames or [])]
+        frames.sort(key=order.index)
+        first = rows[0]
+        source = dict(first.source or {})
+        source["annotators"] = sorted(str(ex.annotator) for ex in rows)
+        kept.append(replace(first, targets=targets, frames=frames, annotator=None, source=source))
+    return kept, ties

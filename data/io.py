@@ -139,7 +139,7 @@ def row_to_example(path: str, lineno: int, row: dict) -> tuple[Example | None, l
         bad("frames", "expected a list of frame labels")
     elif frames and len(set(frames)) != len(frames):
         bad("frames", f"repeated frame label in {frames}")
-    for key in ("doc_id", "topic", "genre", "split", "layer"):
+    for key in ("doc_id", "topic", "genre", "split", "layer", "annotator"):
         if row.get(key) is not None and not isinstance(row[key], str):
             bad(key, "expected a string")
     if row.get("source") is not None and not isinstance(row["source"], dict):
@@ -165,6 +165,7 @@ def row_to_example(path: str, lineno: int, row: dict) -> tuple[Example | None, l
         split=keep("split", row.get("split"), None),
         layer=keep("layer", row.get("layer"), None),
         source=keep("source", row.get("source"), None),
+        annotator=keep("annotator", row.get("annotator"), None),
     ), problems
 
 

@@ -40,6 +40,9 @@ class Example:
     layer: str | None = None
     # Where a real sentence comes from: {"dataset", "url" or "article", "license", ...}.
     source: dict[str, Any] | None = None
+    # Who labelled the row, where several annotators labelled the same sentence
+    # (``annotate import``); such rows share an id and differ by annotator.
+    annotator: str | None = None
 
     def __post_init__(self) -> None:
         # A row without a document id is its own document: splits stay grouped.
@@ -50,7 +53,7 @@ class Example:
         row: dict[str, Any] = {"id": self.id, "doc_id": self.doc_id, "text": self.text}
         row["targets"] = dict(self.targets)
         row["frames"] = None if self.frames is None else list(self.frames)
-        for key in ("topic", "genre", "split", "layer", "source"):
+        for key in ("topic", "genre", "split", "layer", "source", "annotator"):
             value = getattr(self, key)
             if value is not None:
                 row[key] = value

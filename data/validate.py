@@ -35,13 +35,16 @@ def validate_examples(
 ) -> list[Problem]:
     """Cross-row and schema checks over ``(line, example)`` pairs."""
     problems: list[Problem] = []
-    seen_ids: dict[str, int] = {}
+    seen_ids: dict[tuple[str, str | None], int] = {}
     doc_split: dict[str, tuple[str, int]] = {}
     for lineno, ex in located:
         found = []  # (field, message)
-        if ex.id and ex.id in seen_ids:  # a missing id is already reported
-            found.append(("id", f"duplicate id {ex.id!r} (first on line {seen_ids[ex.id]})"))
-        seen_ids.setdefault(ex.id, lineno)
+        # Several annotators may label one sentence: an id repeats once per annotator.
+        key = (ex.id, ex.annotator)
+        if ex.id and key in seen_ids:  # a missing id is already reported
+            who = f" by annotator {ex.annotator!r}" if ex.annotator else ""
+            found.append(("id", f"duplicate id {ex.id!r}{who} (first on line {seen_ids[key]})"))
+        seen_ids.setdefault(key, lineno)
         found += _split_problems(ex, lineno, doc_split)
         if ex.layer is not None and ex.layer not in LAYERS:
             found.append(("layer", f"unknown layer {ex.layer!r}, expected one of {list(LAYERS)}"))
