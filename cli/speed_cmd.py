@@ -1,9 +1,10 @@
-"""``stanceframe speed score|train``: how fast scoring and training run on this machine.
+"""``stanceframe speed score|train|start``: how fast scoring, training and start-up are here.
 
 Benchmarks print figures and ratios measured in one run (never timed asserts):
 ``speed score`` times the optimised scoring path against a naive loop and the
 approximate precision modes; ``speed train`` times training steps and model
-loading. Library code: ``stanceframe.eval.speed`` and ``stanceframe.training.speed``.
+loading; ``speed start`` times ``stanceframe score`` on one article as a whole process.
+Library code: ``stanceframe.eval.speed``, ``eval.startup`` and ``training.speed``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from stanceframe.cli.common import (
 )
 
 speed_app = typer.Typer(
-    help="Benchmarks: scoring speed (speed score) and training speed (speed train).",
+    help="Benchmarks: scoring (speed score), training (speed train), start-up (speed start).",
     no_args_is_help=True,
 )
 
@@ -80,6 +81,37 @@ def speed_train(
     set_threads(threads)
     result = run(steps, full, str(config) if config else None)
     print(json.dumps(result, indent=2) if as_json else format_report(result))
+
+
+@speed_app.command("start")
+@handle_errors
+def speed_start(
+    article: Path = typer.Argument(
+        None, help="Article to score (default: the 20-sentence example article)."
+    ),
+    model: Path = MODEL_OPTION,
+    target: list[str] = typer.Option(
+        ["Kestria", "Valdoria"], "--target", "-t", help="Targets (repeatable)."
+    ),
+    runs: int = typer.Option(5, min=1, help="Whole-process runs to time."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Start-up: `stanceframe score ARTICLE` as a whole process, min/median/max.
+
+    Also times the stages in one process (import, load model, score) and names the
+    costly imports (python -X importtime). Needs a built model (the default is built
+    first if missing)."""
+    from stanceframe.eval.startup import format_startup, run_startup
+    from stanceframe.model.defaults import default_model_dir
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "border-water-analysis.txt"
+    path = article or example
+    if not path.is_file():
+        raise typer.BadParameter(f"{path}: no such file", param_hint="ARTICLE")
+    if model is None:
+        resolve_model(None)  # builds the default model once, outside the timed runs
+    result = run_startup(path, model or default_model_dir(), target, runs)
+    print(json.dumps(result, indent=2) if as_json else format_startup(result))
 
 
 def register(app: typer.Typer) -> None:

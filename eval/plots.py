@@ -21,7 +21,7 @@ from stanceframe.eval.report import systems  # noqa: E402
 PLOT_DIR = "plots"
 
 
-def _save(fig: Any, path: Path) -> None:
+def save_figure(fig: Any, path: Path) -> None:
     try:
         atomic_write(
             path,
@@ -50,7 +50,7 @@ def plot_confusion(matrix: list[list[int]], labels: list[str], title: str, path:
     ax.set_xlabel("predicted")
     ax.set_ylabel("gold")
     ax.set_title(title)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def plot_frame_confusions(confusions: dict[str, list[list[int]]], path: Path) -> None:
@@ -67,7 +67,7 @@ def plot_frame_confusions(confusions: dict[str, list[list[int]]], path: Path) ->
         ax.set_xlabel("predicted")
         ax.set_title(label, fontsize=9)
     axes[0][0].set_ylabel("gold")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def plot_reliability(bins: list[dict[str, Any]], ece: float | None, title: str, path: Path) -> None:
@@ -97,7 +97,7 @@ def plot_reliability(bins: list[dict[str, Any]], ece: float | None, title: str, 
     ax.set_ylabel("observed frequency")
     ax.set_title(f"{title} (ECE {ece:.3f})" if ece is not None else title)
     ax.legend(loc="upper left", fontsize=8)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def plot_per_label_f1(metrics: dict[str, Any], path: Path) -> None:
@@ -130,7 +130,7 @@ def plot_per_label_f1(metrics: dict[str, Any], path: Path) -> None:
         ax.set_title(title)
     axes[0].set_ylabel("F1 (95 % bootstrap CI)")
     axes[1].legend(fontsize=8)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def make_plots(metrics: dict[str, Any], out_dir: str | Path) -> dict[str, str]:

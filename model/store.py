@@ -115,7 +115,8 @@ def load_model(
     """Load a model directory for inference, offline; every check is one clear line."""
     from safetensors import SafetensorError
     from safetensors.torch import load_model as load_weights
-    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    from stanceframe.model.tokenizer import FastTokenizer
 
     path = Path(model_dir)
     meta = read_meta(path)
@@ -127,9 +128,8 @@ def load_model(
         )
     check_weights(path, meta)
     try:
-        config = AutoConfig.from_pretrained(path)
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        encoder = AutoModel.from_config(config)
+        tokenizer = FastTokenizer(path)
+        encoder = _encoder(path)
         check_tokenizer(path, tokenizer, encoder.get_input_embeddings().num_embeddings)
         network = StanceFrameNet(
             encoder, len(schema.stance_labels), len(schema.frame_labels), meta.get("dropout", 0.1)
@@ -137,7 +137,7 @@ def load_model(
         load_weights(network, str(path / WEIGHTS))
     except ModelError:
         raise
-    except (KeyError, ValueError, OSError, RuntimeError, SafetensorError) as exc:
+    except (KeyError, ValueError, OSError, RuntimeError, SafetensorError, TypeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelError(f"{path}: cannot load model: {first}") from None
     info = {**meta.get("info", {}), "path": str(path)}
@@ -151,3 +151,20 @@ def load_model(
         precision,
         meta.get("temperature"),
     )
+
+
+def _encoder(path: Path):
+    """An empty encoder of the saved architecture, for the weights to load into.
+
+    BERT-family encoders (the default MiniLM) get the inference-only module in
+    ``bert.py``, which spares start-up the import of transformers' modeling code;
+    any other architecture is built by transformers from its config.
+    """
+    from stanceframe.model import bert
+
+    config = bert.read_config(path)
+    if bert.supports(config):
+        return bert.InferenceBert(config)
+    from transformers import AutoConfig, AutoModel
+
+    return AutoModel.from_config(AutoConfig.from_pretrained(path))

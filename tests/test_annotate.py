@@ -332,3 +332,33 @@ def test_round_trip_suggest_label_import(predictor, tiny_encoder_dir, tmp_path):
     agreement = _run(["data", "agreement", rows_path, "--json"])
     assert agreement.exit_code == 0, agreement.output
     assert json.loads(agreement.stdout)["stance"]["pairs"] == 6
+
+
+def test_simulation_shares_its_start_and_grows_by_step(tiny_encoder_dir, tmp_path):
+    from helpers import make_examples
+
+    from stanceframe.data.io import write_examples
+    from stanceframe.training.annotation_sim import format_table, simulate
+    from stanceframe.training.config import TrainConfig
+
+    rows = []
+    for copy in range(3):  # 36 rows in 9 documents: train 6 docs, dev 3
+        for ex in make_examples():
+            doc = f"{ex.doc_id}-{copy}"
+            rows.append(Example(f"{ex.id}-{copy}", ex.text, doc, ex.targets, ex.frames,
+                                split="dev" if copy == 2 else "train", layer="real"))  # fmt: skip
+    data = tmp_path / "real.jsonl"
+    write_examples(data, rows)
+    config = TrainConfig(base_model=tiny_encoder_dir, batch_size=4, freeze_layers=0)
+    result = simulate(
+        start=6, step=4, rounds=1, seed=1, config=config, data=data, log=lambda m: None
+    )
+    assert result["pool"] == 24 and result["dev_sentences"] == 12
+    curves = result["curves"]
+    assert set(curves) == {"uncertainty", "diverse", "random"}
+    starts = {json.dumps(c[0], sort_keys=True) for c in curves.values()}
+    assert len(starts) == 1  # one shared starting model
+    for curve in curves.values():
+        assert [p["labels"] for p in curve] == [6, 10]
+        assert all(0.0 <= p["mean_macro_f1"] <= 1.0 for p in curve)
+    assert format_table(result).count("\n") == 2 + 1
