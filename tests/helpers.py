@@ -169,3 +169,12 @@ class FixedPredictor:
 
     def predict(self, texts, targets=None, **_):
         return [self.preds[t] for t in texts]
+
+
+# Label Studio export pieces, in its documented JSON format.
+def ls_choice(name: str, *labels: str) -> dict:
+    return {"from_name": name, "to_name": "text", "type": "choices", "value": {"choices": labels}}
+
+
+def ls_annotation(aid: int, who, result: list[dict], cancelled: bool = False) -> dict:
+    return {"id": aid, "completed_by": who, "result": result, "was_cancelled": cancelled}
