@@ -57,6 +57,12 @@ def suggest(
         3, min=0, help="diverse: at most this many sentences per article (0: no cap)."
     ),
     max_targets: int = typer.Option(3, min=1, help="Target slots in the labelling config."),
+    pre_annotate: bool = typer.Option(
+        True,
+        "--pre-annotate/--no-pre-annotate",
+        help="Put the model's labels in each task. Turn off when your label set is not the "
+        "model's (the model still ranks the sentences).",
+    ),
     seed: int = typer.Option(13, help="Seed for ties, k-means and the random strategy."),
     model: Path = MODEL_OPTION,
     batch_size: int = BATCH_OPTION,
@@ -84,6 +90,9 @@ def suggest(
     tasks = suggest(
         predictor, pool, n, strategy, seed, per_article, batch_size, progress, max_targets
     )
+    if not pre_annotate:
+        for task in tasks:
+            task.pop("predictions", None)
     text = json.dumps(tasks, ensure_ascii=False, indent=2) + "\n"
     atomic_write(out, lambda fh: fh.write(text))
     err(f"wrote {len(tasks)} tasks ({strategy}, from {len(pool)} sentences) to {out}")

@@ -162,3 +162,13 @@ def test_simulation_shares_its_start_and_grows_by_step(tiny_encoder_dir, tmp_pat
         assert [p["labels"] for p in curve] == [6, 10]
         assert all(0.0 <= p["mean_macro_f1"] <= 1.0 for p in curve)
     assert format_table(result).count("\n") == 2 + 1
+
+
+def test_suggest_without_pre_annotation_for_own_labels(predictor, tmp_path):
+    model_dir = save_model(predictor, tmp_path / "model")
+    out = tmp_path / "tasks.json"
+    result = _run(["annotate", "suggest", "-i", EXAMPLE, "--n", "3", "--model", model_dir,
+                   "--out", out, "--no-pre-annotate", "--no-progress"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(out.read_text())
+    assert len(tasks) == 3 and all("predictions" not in t and t["data"]["text"] for t in tasks)
