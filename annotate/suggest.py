@@ -88,27 +88,20 @@ def attach_predictions(predictor, pool: Sequence[Candidate], batch_size: int = 3
 
 
 def sentence_vectors(predictor, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-    """Mean-pooled, unit-length encoder vectors (the frame head's input), in input order."""
+    """Unit-length sentence vectors (the frame head's input, in fp32), in input order."""
     import torch
 
-    from stanceframe.model.encoding import encode_sentences, length_sorted_batches
-    from stanceframe.model.network import masked_mean
+    from stanceframe.model.encoding import encode_sentences, length_sorted_batches, make_batch
 
     encoded = encode_sentences(predictor.tokenizer, texts, predictor.max_length)
     pad = predictor.tokenizer.pad_token_id or 0
-    out = np.zeros((len(texts), predictor.network.encoder.config.hidden_size), dtype=np.float32)
-    encoder = predictor.network.encoder.eval()
+    net = predictor.network.eval()
+    out = np.zeros((len(texts), net.encoder.config.hidden_size), dtype=np.float32)
     with torch.inference_mode():
         for idx in length_sorted_batches([len(e.input_ids) for e in encoded], batch_size):
-            width = max(len(encoded[i].input_ids) for i in idx)
-            ids = torch.full((len(idx), width), pad, dtype=torch.long)
-            mask = torch.zeros((len(idx), width), dtype=torch.long)
-            for row, i in enumerate(idx):
-                n = len(encoded[i].input_ids)
-                ids[row, :n] = torch.tensor(encoded[i].input_ids)
-                mask[row, :n] = 1
-            hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-            out[idx] = masked_mean(hidden, mask.bool()).float().numpy()
+            batch = make_batch([encoded[i] for i in idx], [], {}, pad)
+            _, _, vectors = net.sentence_states(batch["input_ids"], batch["attention_mask"])
+            out[idx] = vectors.float().numpy()
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.maximum(norms, 1e-12)
 

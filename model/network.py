@@ -50,6 +50,14 @@ class StanceFrameNet(nn.Module):
         out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
         return self.dropout(out.last_hidden_state)
 
+    def sentence_states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        """Token states, the sentence's own tokens, and their mean: the frame head's input
+        (also the sentence vectors ``annotate`` clusters)."""
+        hidden = self._states(input_ids, attention_mask)
+        tokens = attention_mask.bool().clone()
+        tokens[:, 0] = False  # [CLS]/<s> is not part of the sentence
+        return hidden, tokens, masked_mean(hidden, tokens)
+
     def forward(
         self,
         input_ids: torch.Tensor,
@@ -61,10 +69,7 @@ class StanceFrameNet(nn.Module):
         mention: torch.Tensor,
     ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
         """Stance logits (one row per pair) and frame logits (one row per sentence)."""
-        hidden = self._states(input_ids, attention_mask)
-        tokens = attention_mask.bool().clone()
-        tokens[:, 0] = False  # [CLS]/<s> is not part of the sentence
-        sentence = masked_mean(hidden, tokens)
+        hidden, tokens, sentence = self.sentence_states(input_ids, attention_mask)
         frame_logits = self.frame_head(sentence) if self.frame_head is not None else None
         if self.stance_head is None or pair_row.numel() == 0:
             return None, frame_logits

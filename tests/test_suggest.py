@@ -172,3 +172,21 @@ def test_suggest_without_pre_annotation_for_own_labels(predictor, tmp_path):
     assert result.exit_code == 0, result.output
     tasks = json.loads(out.read_text())
     assert len(tasks) == 3 and all("predictions" not in t and t["data"]["text"] for t in tasks)
+
+
+def test_sentence_vectors_are_the_frame_heads_input(predictor):
+    import torch
+
+    from stanceframe.annotate.suggest import sentence_vectors
+
+    texts = ["The army said so.", "Families displaced by the war have no water, officials said."]
+    vectors = torch.tensor(sentence_vectors(predictor, texts))
+    assert torch.allclose(vectors.norm(dim=1), torch.ones(2), atol=1e-5)
+    frames = predictor.logits(texts, [[], []]).frames
+    head = predictor.network.frame_head
+    # The frame head is linear: its logits minus the bias are parallel to the weights x vector.
+    for i in range(2):
+        raw = frames[i] - head.bias
+        direct = head.weight @ vectors[i]
+        cos = torch.nn.functional.cosine_similarity(raw, direct, dim=0)
+        assert cos > 0.9999 and (raw / direct).std() < 1e-3
