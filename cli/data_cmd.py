@@ -172,7 +172,7 @@ def _annotators(path: Path, adjudicate: str | None, out: Path | None, as_json: b
     if adjudicate and out is None:
         raise typer.BadParameter("--adjudicate needs --out", param_hint="--out")
     examples = load_checked(path, None)
-    result = annotator_agreement(examples)
+    result = annotator_agreement(examples, source=str(path))
     if as_json:
         print(json.dumps(result, indent=2))
     else:

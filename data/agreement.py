@@ -102,25 +102,30 @@ def format_agreement(result: dict) -> str:
 
 
 # ---------------------------------------------------------------- several annotators
-def by_annotator(examples: list[Example]) -> dict[str, list[Example]]:
+def by_annotator(examples: list[Example], source: str = "annotations") -> dict[str, list[Example]]:
     """Rows grouped by ``annotator`` (rows without one are an error: whose are they?)."""
     groups: dict[str, list[Example]] = {}
     unnamed = [ex.id for ex in examples if not ex.annotator]
     if unnamed:
-        msg = f"{len(unnamed)} rows without an annotator, e.g. {unnamed[:3]}"
-        raise DataError(Problem("annotations", 0, "annotator", msg))
+        msg = (
+            f"{len(unnamed)} rows without an annotator, e.g. {unnamed[:3]} (one file compares"
+            " its annotators; give two files to compare two passes)"
+        )
+        raise DataError(Problem(source, 0, "annotator", msg))
     for ex in examples:
         groups.setdefault(str(ex.annotator), []).append(ex)
     if len(groups) < 2:
         msg = f"agreement needs at least two annotators, found {sorted(groups)}"
-        raise DataError(Problem("annotations", 0, "annotator", msg))
+        raise DataError(Problem(source, 0, "annotator", msg))
     return groups
 
 
-def annotator_agreement(examples: list[Example], frames=DEFAULT_FRAMES) -> dict:
+def annotator_agreement(
+    examples: list[Example], frames=DEFAULT_FRAMES, source: str = "annotations"
+) -> dict:
     """Cohen's kappa for every pair of annotators over the sentences both labelled,
     and the mean over pairs weighted by shared sentences (the table's figures)."""
-    groups = by_annotator(examples)
+    groups = by_annotator(examples, source)
     names = sorted(groups)
     pairs = []
     for i, a in enumerate(names):
@@ -130,7 +135,7 @@ def annotator_agreement(examples: list[Example], frames=DEFAULT_FRAMES) -> dict:
             if shared:
                 pairs.append({"annotators": [a, b], **agreement(groups[a], shared, frames)})
     if not pairs:
-        raise DataError(Problem("annotations", 0, "id", "no sentence labelled by two annotators"))
+        raise DataError(Problem(source, 0, "id", "no sentence labelled by two annotators"))
     return {**_weighted_mean(pairs, frames), "annotators": names, "pairs": pairs}
 
 
