@@ -10,8 +10,8 @@ pyproject.toml and ARCHITECTURE.md): ``data``, ``model``, ``eval``,
 (``stanceframe.api``).
 """
 
-from stanceframe.api import evaluate, load_model, train
+from stanceframe.api import evaluate, load_model, score_corpus, train
 from stanceframe.errors import StanceframeError
 
 __version__ = "0.1.0"
-__all__ = ["StanceframeError", "__version__", "evaluate", "load_model", "train"]
+__all__ = ["StanceframeError", "__version__", "evaluate", "load_model", "score_corpus", "train"]

@@ -7,6 +7,7 @@
         print(article["summary"]["frame_share"])
     sf.train("models/mine", data="mine.jsonl")
     metrics = sf.evaluate("models/mine", data="mine.jsonl", split="test", out="reports/mine")
+    sf.score_corpus("archive.parquet", "scores/", targets=["Kestria"])   # restartable shards
 
 Heavy libraries are imported inside the functions, so ``import stanceframe``
 stays fast. Inference never imports ``training/``: only building the
@@ -103,4 +104,56 @@ def evaluate(
         data_info={"path": chosen.source, "split": split},
         batch_size=batch_size,
         progress=progress,
+    )
+
+
+def score_corpus(
+    inputs,
+    output: str | Path,
+    *,
+    model: str | Path | None = None,
+    targets=(),
+    engine: str = "local",
+    fmt: str = "parquet",
+    shard_size: int = 250,
+    overwrite: bool = False,
+    actors: int = 0,
+    threads: int = 1,
+    address: str | None = None,
+    progress: bool = False,
+    **read_options,
+) -> dict[str, Any]:
+    """Score a corpus into a folder of shards (``part-NNNNN.parquet`` sentence rows);
+    re-running the same call skips the shards already written. ``engine="ray"``
+    runs an actor pool on Ray Data (``address``: a cluster; else a local Ray).
+    ``read_options``: ``text_col``, ``id_col``, ``targets_col``, ``max_bytes``.
+    Returns the run's summary (also in ``_summary.json``).
+    """
+    from stanceframe.batch.runner import CorpusJob, run_corpus
+    from stanceframe.data.articles import ReadOptions
+    from stanceframe.model.defaults import default_model_dir
+
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    predictor = load_model(model, progress=progress)
+    job = CorpusJob(
+        tuple(str(i) for i in inputs),
+        Path(output),
+        fmt,
+        tuple(targets),
+        ReadOptions(**read_options),
+        shard_size,
+        overwrite=overwrite,
+    )
+    ray_options = {
+        "model_dir": model or default_model_dir(),
+        "actors": actors,
+        "threads": threads,
+        "address": address,
+    }
+    import logging
+
+    log = logging.getLogger("stanceframe.batch").info
+    return run_corpus(
+        job, predictor, engine, ray_options if engine == "ray" else None, progress, log
     )

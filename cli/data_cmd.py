@@ -16,10 +16,13 @@ from stanceframe.data.stats import corpus_stats, format_stats
 from stanceframe.data.validate import load_checked, validate_file
 
 app = typer.Typer(
-    help="Validate, describe and split labelled data (JSONL or CSV).", no_args_is_help=True
+    help="Validate, describe and split labelled data (JSONL, CSV, Parquet, datasets folders).",
+    no_args_is_help=True,
 )
 
-FILE_ARG = typer.Argument(None, help="JSONL or CSV file. Default: the bundled corpus.")
+FILE_ARG = typer.Argument(
+    None, help="JSONL, CSV or Parquet file, or a datasets folder. Default: the bundled corpus."
+)
 
 
 def _schema(

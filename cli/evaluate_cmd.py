@@ -30,7 +30,10 @@ def _gate(metrics: dict, floor: Path) -> None:
 def evaluate(
     model: Path = MODEL_OPTION,
     data: Path = typer.Option(
-        None, "--data", "-d", help="Labelled JSONL/CSV. Default: the bundled corpus."
+        None,
+        "--data",
+        "-d",
+        help="Labelled JSONL, CSV, Parquet or datasets folder. Default: the bundled corpus.",
     ),
     split: str = typer.Option("test", help="Split to evaluate (train/dev/test), or 'all' rows."),
     out: Path = typer.Option(
@@ -76,7 +79,10 @@ def cv(
         5, "--folds", "-k", min=2, help="Number of folds (grouped by document)."
     ),
     data: Path = typer.Option(
-        None, "--data", "-d", help="Labelled JSONL/CSV. Default: the bundled corpus."
+        None,
+        "--data",
+        "-d",
+        help="Labelled JSONL, CSV, Parquet or datasets folder. Default: the bundled corpus.",
     ),
     config: Path = typer.Option(
         None, "--config", "-c", help="Training config TOML. Default: the default config."

@@ -49,9 +49,42 @@ def speed_score(
         help="Time the bf16 modes too (default: only where the CPU computes bf16 natively).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    corpus: int = typer.Option(
+        0,
+        "--corpus",
+        min=0,
+        help="Instead: score a synthetic Parquet corpus of this many sentences as a corpus "
+        "run, one process against Ray pools (--actors), with peak memory.",
+    ),
+    actors: list[int] = typer.Option(
+        [1, 2], "--actors", help="--corpus: Ray pool sizes to time (repeatable; 1 thread each)."
+    ),
+    no_ray: bool = typer.Option(False, "--no-ray", help="--corpus: only the one-process run."),
+    workdir: Path = typer.Option(
+        None, "--workdir", help="--corpus: where the corpus and shards go (default: a temp dir)."
+    ),
+    kill_after: float = typer.Option(
+        None,
+        "--kill-after",
+        min=1,
+        help="--corpus: SIGKILL the one-process run after this many seconds, then run it "
+        "again: it must skip the finished shards.",
+    ),
 ) -> None:
     """Scoring speed: a naive loop, optimised fp32 and the int8/bf16 modes, same run;
-    plus this CPU's matmul throughput and the model's FLOPs per sentence."""
+    plus this CPU's matmul throughput and the model's FLOPs per sentence.
+
+    With --corpus N: a whole corpus run (Parquet in, shards out), one process
+    against Ray actor pools, each a separate `stanceframe score` process."""
+    if corpus:
+        from stanceframe.batch.bench import corpus_benchmark, format_corpus_report
+
+        pools = [] if no_ray else actors
+        report = corpus_benchmark(
+            corpus, model, pools, threads, workdir, kill_after=kill_after, log=err
+        )
+        print(json.dumps(report, indent=2) if as_json else format_corpus_report(report))
+        return
     from stanceframe.data.io import read_text
     from stanceframe.eval.speed import bench_sentences, format_report, run_benchmark
 

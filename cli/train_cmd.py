@@ -16,7 +16,10 @@ def train(
         None, "--config", "-c", help="TOML config (default: training/configs/default.toml)."
     ),
     data: Path = typer.Option(
-        None, "--data", "-d", help="JSONL/CSV labelled data (default: the bundled corpus)."
+        None,
+        "--data",
+        "-d",
+        help="Labelled data: JSONL, CSV, Parquet or a datasets folder (default: bundled corpus).",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Model directory to write."),
     seed: int = typer.Option(None, help="Override the config's seed."),

@@ -3,21 +3,26 @@
 ``iter_articles`` turns the command line's inputs into a stream of
 ``Article``s. A bad input does not stop the stream: it becomes an
 ``InputFailure`` (one line naming the file) so the good inputs are still
-scored. Corpora (JSONL/CSV/TSV, one article per row) are read row by row, so
-memory stays bounded however large the corpus is.
+scored. Corpora (JSONL/CSV/TSV, Parquet, ``datasets`` folders; one article
+per row) are read row by row, so memory stays bounded however large the
+corpus is. ``read_entries`` reads a range of one input's rows: the unit a
+sharded corpus run (``stanceframe.batch``) is made of.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
 from stanceframe.data.errors import DataError, Problem, StanceframeError
 from stanceframe.data.io import decode_bytes
-from stanceframe.data.rows import iter_rows
+from stanceframe.data.rows import check_file, iter_rows
+from stanceframe.data.tables import count_table_rows, iter_table_rows, table_kind
 
 TEXT_SUFFIXES = (".txt", ".md")
 CORPUS_SUFFIXES = (".jsonl", ".csv", ".tsv")
@@ -32,6 +37,8 @@ class Article:
     id: str
     text: str
     source: str
+    # Targets named by the row itself (``--targets-col``), judged besides ``--target``.
+    targets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class InputFailure:
 class ReadOptions:
     text_col: str = "text"
     id_col: str = "id"
+    targets_col: str | None = "targets"
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
@@ -71,7 +79,7 @@ def expand_inputs(inputs: Sequence[str]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for item in inputs:
         path = Path(item)
-        if item != STDIN and path.is_dir():
+        if item != STDIN and path.is_dir() and not table_kind(path):
             found = sorted(
                 p
                 for p in path.rglob("*")
@@ -110,7 +118,7 @@ def _unique(article: Article, seen: dict[str, int]) -> Article:
     seen[article.id] = count
     if count == 1:
         return article
-    return Article(f"{article.id}-{count}", article.text, article.source)
+    return replace(article, id=f"{article.id}-{count}")
 
 
 def _read_one(
@@ -128,13 +136,13 @@ def _read_one(
         raise DataError(Problem(item, 0, "file", problem))
     if not path.exists():
         raise DataError(Problem(item, 0, "file", "no such file or directory"))
+    if is_corpus(path):
+        yield from _read_corpus(path, options)
+        return
     if path.is_dir():
         raise DataError(
             Problem(item, 0, "file", f"no {'/'.join(TEXT_SUFFIXES)} files in this directory")
         )
-    if path.suffix.lower() in CORPUS_SUFFIXES:
-        yield from _read_corpus(path, options)
-        return
     try:
         with path.open("rb") as fh:
             raw = _read_capped(fh, item, options)
@@ -160,10 +168,86 @@ def _is_loop(path: Path) -> bool:
     return False
 
 
-def _read_corpus(path: Path, options: ReadOptions) -> Iterator[Article | InputFailure]:
+def is_corpus(path: str | Path) -> bool:
+    """One article per row: JSONL/CSV/TSV, Parquet, or a ``datasets`` folder."""
+    return Path(path).suffix.lower() in CORPUS_SUFFIXES or table_kind(path) is not None
+
+
+def count_entries(item: str) -> int:
+    """How many entries ``read_entries`` can give for one expanded input (1 for a text file)."""
+    path = Path(item)
+    if item == STDIN or not path.exists() or not is_corpus(path):
+        return 1
+    try:
+        if table_kind(path):
+            return count_table_rows(path)
+        if path.suffix.lower() == ".jsonl":  # no need to parse: one entry per non-blank line
+            return _count_jsonl_entries(check_file(path))
+        return sum(1 for _ in iter_rows(path))  # a CSV row may span lines
+    except StanceframeError:
+        return 1  # read_entries reports it, as one failure
+
+
+def _count_jsonl_entries(path: Path) -> int:
+    # The entries ``rows._jsonl_rows`` yields: a row or a problem per non-blank line.
+    with path.open("rb") as fh:
+        return sum(
+            1
+            for n, raw in enumerate(fh)
+            if (raw[3:] if n == 0 and raw.startswith(b"\xef\xbb\xbf") else raw).strip()
+        )
+
+
+def read_entries(
+    item: str, id_hint: str, options: ReadOptions, start: int = 0, stop: int | None = None
+) -> Iterator[Article | InputFailure]:
+    """Entries ``[start, stop)`` of one expanded input (a text file is one entry)."""
+    try:
+        if Path(item).exists() and is_corpus(item):
+            yield from _read_corpus(Path(item), options, start, stop)
+        elif start == 0 and stop != 0:
+            yield from _read_one(item, id_hint, options, None)
+    except StanceframeError as exc:
+        yield InputFailure(item, exc)
+
+
+def _corpus_rows(path: Path, options: ReadOptions, start: int, stop: int | None):
+    if table_kind(path):
+        return iter_table_rows(path, options.text_col, start, stop)
+    rows = iter_rows(path, options.text_col, max_field=options.max_bytes)
+    return islice(rows, start, stop) if start or stop is not None else rows
+
+
+def row_targets(value) -> tuple[str, ...] | None:
+    """Target names from a row's targets cell, or None if it is not a form we know.
+
+    A list of names, a ``{name: stance}`` object (a labelled corpus), JSON text
+    of either, or names separated by ``;`` (a CSV cell).
+    """
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        text = value.strip()
+        if text[:1] in ("[", "{"):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                return None
+        else:
+            value = text.split(";")
+    if isinstance(value, dict):
+        value = list(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(t, str) for t in value):
+        return tuple(dict.fromkeys(t.strip() for t in value if t.strip()))
+    return None
+
+
+def _read_corpus(
+    path: Path, options: ReadOptions, start: int = 0, stop: int | None = None
+) -> Iterator[Article | InputFailure]:
     name = str(path)
     n_rows = 0
-    for lineno, row in iter_rows(path, options.text_col, max_field=options.max_bytes):
+    for lineno, row in _corpus_rows(path, options, start, stop):
         n_rows += 1
         if isinstance(row, Problem):
             yield InputFailure(f"{name}:{lineno}", DataError(row))
@@ -178,8 +262,15 @@ def _read_corpus(path: Path, options: ReadOptions) -> Iterator[Article | InputFa
             problem = _size_problem(name, lineno, options.text_col, size, options.max_bytes)
             yield InputFailure(f"{name}:{lineno}", DataError(problem))
             continue
+        targets = row_targets(row.get(options.targets_col)) if options.targets_col else ()
+        if targets is None:
+            problem = Problem(
+                name, lineno, options.targets_col, "expected a list of target names (--targets-col)"
+            )
+            yield InputFailure(f"{name}:{lineno}", DataError(problem))
+            continue
         rid = row.get(options.id_col)
         rid = str(rid).strip() if isinstance(rid, (str, int)) and str(rid).strip() else ""
-        yield Article(rid or f"{path.stem}-{lineno}", text, f"{name}:{lineno}")
-    if n_rows == 0:
+        yield Article(rid or f"{path.stem}-{lineno}", text, f"{name}:{lineno}", targets)
+    if n_rows == 0 and start == 0:
         raise DataError(Problem(name, 0, "file", "no rows in this corpus"))

@@ -183,22 +183,37 @@ def read_examples(path: str | Path, columns: CsvColumns | None = None) -> list[E
     return examples
 
 
-def read_sentence_rows(path: str | Path) -> list[tuple[int, dict]]:
-    """Rows to tag (``predict``): a ``text`` and optional ``targets`` (a list of names or
-    the corpus's ``{name: stance}`` object); every problem at once, as ``DataError``."""
-    rows, problems = raw_rows(path)
+def read_sentence_rows(
+    path: str | Path, text_col: str = "text", targets_col: str | None = "targets"
+) -> list[tuple[int, dict]]:
+    """Rows to tag (``predict``): a text field and optional targets (a list of names or
+    the corpus's ``{name: stance}`` object); every problem at once, as ``DataError``.
+
+    Read the fields with the keys ``sentence_keys`` gives (a CSV row is merged
+    into the corpus's own field names)."""
+    rows, problems = raw_rows(path, CsvColumns(text=text_col))
+    text_col, targets_col = sentence_keys(path, text_col, targets_col)
     for lineno, row in rows:
-        if not isinstance(row.get("text"), str) or not row["text"].strip():
-            problems.append(Problem(str(path), lineno, "text", "missing or empty text"))
-        targets = row.get("targets", [])
+        if not isinstance(row.get(text_col), str) or not row[text_col].strip():
+            problems.append(Problem(str(path), lineno, text_col, "missing or empty text"))
+        targets = row.get(targets_col, []) if targets_col else []
         if not isinstance(targets, (list, dict)) or not all(
             isinstance(t, str) and t.strip() for t in targets
         ):
             msg = "expected a list of target names or a {target: stance} object"
-            problems.append(Problem(str(path), lineno, "targets", msg))
+            problems.append(Problem(str(path), lineno, targets_col, msg))
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.line))
     return rows
+
+
+def sentence_keys(
+    path: str | Path, text_col: str, targets_col: str | None
+) -> tuple[str, str | None]:
+    """The keys of the text and targets in ``read_sentence_rows``'s rows for this file."""
+    if is_delimited(path):
+        return "text", "targets" if targets_col else None
+    return text_col, targets_col
 
 
 def write_examples(path: str | Path, examples: Iterable[Example]) -> None:

@@ -1,4 +1,6 @@
-"""The one streaming row reader: JSONL, CSV and TSV files as ``(line, dict)`` pairs.
+"""The one streaming row reader: JSONL, CSV, TSV (and, via ``tables``, Parquet and datasets).
+
+Rows come as ``(line, dict)`` pairs.
 
 Every reader of row files (labelled data in ``io``, article corpora in
 ``articles``, ``predict`` input) goes through ``iter_rows``, so they agree on
@@ -25,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from stanceframe.data.errors import DataError, Problem
+from stanceframe.data.tables import iter_table_rows, table_kind
 
 ROW_SUFFIXES = (".jsonl", ".csv", ".tsv")
 HEAD_BYTES = 8192
@@ -62,8 +65,12 @@ def iter_rows(
     """``(line, row)`` for every row, ``(line, Problem)`` for every bad one.
 
     ``required`` names a column a CSV header must have; ``max_field`` lifts
-    the csv module's field size cap for long texts.
+    the csv module's field size cap for long texts. Parquet files and folders,
+    ``save_to_disk`` folders and dataset-card folders go to ``tables``.
     """
+    if table_kind(path):
+        yield from iter_table_rows(path, required)
+        return
     path = check_file(path)
     if is_delimited(path):
         yield from _csv_rows(path, required, max_field)

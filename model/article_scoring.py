@@ -125,22 +125,29 @@ def score_article(
     return next(score_articles(predictor, [article], targets, batch_size))
 
 
+def article_targets(article: Article, targets: Sequence[str]) -> list[str]:
+    """The targets judged in one article: ``targets`` first, then the row's own."""
+    return list(dict.fromkeys([*targets, *article.targets]))
+
+
 def _score_chunk(predictor, chunk, targets, batch_size: int, progress: bool) -> Iterator[dict]:
     texts = [s.text for _, sentences in chunk for s in sentences]
+    asked = [article_targets(a, targets) for a, _ in chunk]
+    per_sentence = [
+        mine for mine, (_, sentences) in zip(asked, chunk, strict=True) for _ in sentences
+    ]
     preds, truncated = (
-        predictor.predict_detailed(texts, [targets] * len(texts), batch_size, progress)
-        if texts
-        else ([], [])
+        predictor.predict_detailed(texts, per_sentence, batch_size, progress) if texts else ([], [])
     )
     pos = 0
-    for article, sentences in chunk:
+    for mine, (article, sentences) in zip(asked, chunk, strict=True):
         n = len(sentences)
         yield build_article(
             article,
             sentences,
             preds[pos : pos + n],
             truncated[pos : pos + n],
-            targets,
+            mine,
             predictor.schema,
         )
         pos += n

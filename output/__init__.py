@@ -14,8 +14,11 @@ from typing import Any
 
 from stanceframe.data.errors import StanceframeError
 from stanceframe.data.io import atomic_write
-from stanceframe.output.render import FORMATS, SUFFIX_FORMATS, write_results
+from stanceframe.output.render import FORMATS as TEXT_FORMATS
+from stanceframe.output.render import SUFFIX_FORMATS, write_results
 
+# Parquet holds sentence rows (output/sentences.py), not article objects.
+FORMATS = (*TEXT_FORMATS, "parquet")
 __all__ = ["FORMATS", "NothingScored", "choose_format", "write_scores"]
 
 
@@ -30,7 +33,8 @@ def choose_format(fmt: str | None, output: Path | None, tty: bool) -> str:
             raise ValueError(f"{fmt!r}: expected one of {', '.join(FORMATS)}")
         return fmt.lower()
     if output is not None:
-        return SUFFIX_FORMATS.get(output.suffix.lower(), "json")
+        suffix = output.suffix.lower()
+        return "parquet" if suffix == ".parquet" else SUFFIX_FORMATS.get(suffix, "json")
     return "table" if tty else "json"
 
 
@@ -55,6 +59,12 @@ def write_scores(
     if first is None:
         raise NothingScored("no article could be scored")
     everything = chain([first], stream)
+    if fmt == "parquet":  # sentence rows, one file (output/sentences.py)
+        from stanceframe.output.sentences import write_sentence_file
+
+        if output is None:
+            raise ValueError("parquet needs an output path")
+        return write_sentence_file(output, everything, schema, "parquet")[0]
 
     def write(fh) -> int:
         return write_results(
