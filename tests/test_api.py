@@ -83,6 +83,13 @@ def test_the_readme_python_section_runs_as_written(home, tmp_path, monkeypatch):
             fh.write(json.dumps({**ex.to_dict(), "split": splits[ex.doc_id]}) + "\n")
     Path("articles").mkdir()
     Path("articles/a.txt").write_text("Kestria cut the river, Valdoria said.", encoding="utf-8")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    archive = [{"body": f"Kestria denied report {i}. Valdoria said so."} for i in range(3)]
+    pq.write_table(pa.Table.from_pylist(archive), "archive.parquet")
     exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own snippet
     assert Path("models/mine/stanceframe.json").is_file()
     assert Path("reports/mine/report.md").is_file()
+    summary = json.loads(Path("scores/_summary.json").read_text(encoding="utf-8"))
+    assert summary["articles"] == 3 and summary["skipped"] == 0
