@@ -130,9 +130,10 @@ def run_corpus(
         raise CorpusRunError("the inputs hold no rows to score")
     run_dir = RunDir(job.output, job.fmt)
     run_dir.prepare(job.settings(predictor.meta()), job.overwrite)
-    todo = [s for s in shards if not run_dir.is_done(s.index)]
-    done = len(shards) - len(todo)
-    earlier_failures = sum(run_dir.failures_of(s.index) for s in shards if run_dir.is_done(s.index))
+    finished = {s.index for s in shards if run_dir.is_done(s.index)}
+    todo = [s for s in shards if s.index not in finished]
+    done = len(finished)
+    earlier_failures = sum(run_dir.failures_of(i) for i in finished)
     if done:
         log(f"{done} of {len(shards)} shards already complete in {job.output}: skipped")
     results = _engine_results(engine, todo, job, predictor, engine_options or {})

@@ -1,4 +1,4 @@
-"""Shards of a corpus run: the plan, the output folder, and scoring one shard.
+"""Shards of a corpus run: the plan, reading a shard's rows, and the output folder.
 
 A corpus run cuts its inputs into shards of ``shard_size`` rows (a row is a
 corpus row, or one text file), in input order, before anything is scored.

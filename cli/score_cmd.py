@@ -15,6 +15,7 @@ from pathlib import Path
 
 import typer
 
+from stanceframe.batch.runner import ENGINES
 from stanceframe.batch.shards import DEFAULT_SHARD_SIZE
 from stanceframe.cli.common import (
     BATCH_OPTION,
@@ -157,8 +158,9 @@ def score(
 
 def _check_mode(folder: bool, fmt: str, output: Path | None, engine: str) -> None:
     """Usage errors (exit 2) before the model loads."""
-    if engine not in ("local", "ray"):
-        raise typer.BadParameter(f"{engine!r}: expected local or ray", param_hint="--engine")
+    if engine not in ENGINES:
+        msg = f"{engine!r}: expected {' or '.join(ENGINES)}"
+        raise typer.BadParameter(msg, param_hint="--engine")
     if folder and fmt not in SENTENCE_FORMATS:
         msg = f"a folder of shards holds {' or '.join(SENTENCE_FORMATS)} sentence rows, not {fmt}"
         raise typer.BadParameter(msg, param_hint="--format")

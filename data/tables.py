@@ -210,7 +210,7 @@ def _dataset_rows(
     seen = 0  # rows of earlier splits: ``start``/``stop`` count over the whole stream
     for split, ds in splits:
         name = f"{path}[{split}]" if split else str(path)
-        columns = list(ds.features or {}) if ds.features is not None else []
+        columns = list(ds.features or {})
         if columns:
             _check_column(name, columns, required)
         n = getattr(ds, "num_rows", None)
